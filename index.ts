@@ -1,0 +1,2 @@
+// kernelfit's library API.
+export { UserError } from './solver/user-error.ts';
