@@ -12,6 +12,9 @@ interface Span {
   start: number;
   /** offset one past the last character */
   end: number;
+  /** when the node was written in parentheses: the span including the outermost ones (set by the parser) */
+  outerStart?: number;
+  outerEnd?: number;
 }
 
 /** Numeric literal. `isFloat` records `1.0` vs `1` (Python keeps the distinction; we only need it for display). */

@@ -1,0 +1,301 @@
+// Compiles an expression tree to a JavaScript function, once, for the solver's inner loop.
+//
+// The source is generated from the AST only (names become `v[slot]`, numbers go through String(),
+// strings through JSON.stringify), so no user text ever reaches `new Function`. Where Python and
+// JavaScript agree for the static types involved (numbers/bools: + - * < == ...), plain JS operators
+// are emitted; python.ts helpers are called only where they differ (floored % and //, division by
+// zero, **, strings). Intermediate values live in local `let` temporaries: no allocation for
+// numeric expressions. The result must agree exactly with evaluate.ts (tested differentially).
+
+import type { CompareOp, Expr, Value } from './ast.ts';
+import { UserError } from '../user-error.ts';
+import * as py from './python.ts';
+
+/** What the caller knows about a name's values; 'any' (the default) is always correct but slower. */
+export type StaticType = 'number' | 'boolean' | 'string' | 'any';
+
+/** The static type that covers every value in a parameter's value list. */
+export function staticTypeOf(values: readonly Value[]): StaticType {
+  if (values.length === 0) return 'any';
+  const t = typeof values[0];
+  if (!values.every((v) => typeof v === t)) return 'any';
+  return t as 'number' | 'boolean' | 'string';
+}
+
+// Static types as bit sets.
+const NUM = 1;
+const BOOL = 2;
+const STR = 4;
+const ANY = NUM | BOOL | STR;
+const TYPE_BITS: Record<StaticType, number> = { number: NUM, boolean: BOOL, string: STR, any: ANY };
+
+/** Only numbers and booleans: JS arithmetic and ordering agree with Python's. */
+const numeric = (t: number): boolean => (t & STR) === 0;
+
+interface Code { js: string; t: number }
+
+/** The helpers generated code may call, bound as constants of the generated closure. */
+const HELPERS = {
+  numDiv: py.numDiv, numFloorDiv: py.numFloorDiv, numMod: py.numMod, numPow: py.numPow,
+  add: py.add, sub: py.sub, mul: py.mul, div: py.div, floorDiv: py.floorDiv, mod: py.mod, pow: py.pow,
+  neg: py.neg, pos: py.pos, truthy: py.truthy, eq: py.eq, lt: py.lt, le: py.le, gt: py.gt, ge: py.ge,
+  inOp: (x: Value, container: Value): boolean => py.contains(container, x),
+  minOf: py.minOf, maxOf: py.maxOf, iterate: py.iterate, abs: py.abs, toInt: py.toInt, toFloat: py.toFloat,
+  round: py.round, len: py.len,
+};
+const HELPER_NAMES = Object.keys(HELPERS).join(', ');
+
+export type Compiled = (v: ArrayLike<Value>) => Value;
+export type CompiledPredicate = (v: ArrayLike<Value>) => boolean;
+
+/** Compiles `expr` to a function of the slot array; `slotOf` maps each name to its index in `v`. */
+export function compileExpr(expr: Expr, slotOf: (name: string) => number, typeOf?: (name: string) => StaticType): Compiled {
+  const g = new Generator(slotOf, typeOf);
+  return g.build(g.value(expr).js) as Compiled;
+}
+
+/** Like compileExpr but returns Python truthiness of the result; a PyRuntimeError propagates. */
+export function compilePredicate(expr: Expr, slotOf: (name: string) => number, typeOf?: (name: string) => StaticType): CompiledPredicate {
+  const g = new Generator(slotOf, typeOf);
+  return g.build(g.truth(expr)) as CompiledPredicate;
+}
+
+class Generator {
+  private temps = 0;
+
+  constructor(private readonly slotOf: (name: string) => number, private readonly typeOf?: (name: string) => StaticType) {}
+
+  build(body: string): Function {
+    const decl = this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(', ')};` : '';
+    const src = `"use strict"; const { ${HELPER_NAMES} } = h; return function compiled(v) { ${decl} return ${body}; };`;
+    return new Function('h', src)(HELPERS) as Function;
+  }
+
+  private temp(): string {
+    return `t${this.temps++}`;
+  }
+
+  /** JS code for Python truthiness of an already generated value. */
+  private truthOf(c: Code): string {
+    if (c.t === NUM) return `(${c.js} !== 0)`; // NaN stays truthy, as in Python
+    if (c.t === BOOL) return c.js;
+    if (c.t === STR) return `(${c.js} !== "")`;
+    if (numeric(c.t)) return `(${c.js} != 0)`; // number or bool: JS == converts the bool
+    return `truthy(${c.js})`;
+  }
+
+  /** JS code for the truthiness of `e`, avoiding building the Python value where possible. */
+  truth(e: Expr): string {
+    if (e.kind === 'boolop') return `(${e.args.map((a) => this.truth(a)).join(e.op === 'and' ? ' && ' : ' || ')})`;
+    if (e.kind === 'unary' && e.op === 'not') return `(!${this.truth(e.arg)})`;
+    return this.truthOf(this.value(e));
+  }
+
+  /** A number-typed operand for the numeric kernels (booleans converted, so `false` counts as 0). */
+  private num(c: Code): string {
+    return c.t === NUM ? c.js : `(+${c.js})`;
+  }
+
+  value(e: Expr): Code {
+    switch (e.kind) {
+      case 'num':
+        return { js: numberLiteral(e.value), t: NUM };
+      case 'str':
+        return { js: JSON.stringify(e.value), t: STR };
+      case 'bool':
+        return { js: e.value ? 'true' : 'false', t: BOOL };
+      case 'name': {
+        const slot = this.slotOf(e.name);
+        if (!Number.isInteger(slot) || slot < 0) throw new UserError(`unknown name '${e.name}'`);
+        return { js: `v[${slot}]`, t: TYPE_BITS[this.typeOf?.(e.name) ?? 'any'] ?? ANY };
+      }
+      case 'unary': {
+        if (e.op === 'not') return { js: `(!${this.truth(e.arg)})`, t: BOOL };
+        const a = this.value(e.arg);
+        if (e.op === '-') return numeric(a.t) ? { js: `(-${a.js})`, t: NUM } : { js: `neg(${a.js})`, t: NUM };
+        if (a.t === NUM) return a;
+        return numeric(a.t) ? { js: `(+${a.js})`, t: NUM } : { js: `pos(${a.js})`, t: NUM };
+      }
+      case 'binary':
+        return this.binary(e.op, this.value(e.left), this.value(e.right));
+      case 'compare':
+        return { js: this.compare(e.ops, e.operands), t: BOOL };
+      case 'boolop': {
+        // Python returns the deciding operand: (truthy(t = a) ? (truthy(t = b) ? c : t) : t) for `and`
+        const t = this.temp();
+        const codes = e.args.map((a) => this.value(a));
+        let js = codes[codes.length - 1].js;
+        let type = 0;
+        for (const c of codes) type |= c.t;
+        for (let i = e.args.length - 2; i >= 0; i--) {
+          const test = this.truthOf({ js: `(${t} = ${codes[i].js})`, t: codes[i].t });
+          js = e.op === 'and' ? `(${test} ? ${js} : ${t})` : `(${test} ? ${t} : ${js})`;
+        }
+        return { js, t: type };
+      }
+      case 'ternary': {
+        const a = this.value(e.then);
+        const b = this.value(e.else);
+        return { js: `(${this.truth(e.test)} ? ${a.js} : ${b.js})`, t: a.t | b.t };
+      }
+      case 'call':
+        return this.call(e.fn, e.args);
+      case 'list':
+        throw new UserError("a list is only allowed after 'in' / 'not in' or as the argument of min(), max() or len()");
+    }
+  }
+
+  private binary(op: string, a: Code, b: Code): Code {
+    const nums = numeric(a.t) && numeric(b.t);
+    switch (op) {
+      case '+':
+        if (nums) return { js: `(${a.js} + ${b.js})`, t: NUM };
+        // numbers add to a number, strings concatenate; anything else raises
+        return { js: `add(${a.js}, ${b.js})`, t: (a.t & b.t & STR) | ((a.t & ~STR) && (b.t & ~STR) ? NUM : 0) || NUM };
+      case '-':
+        return nums ? { js: `(${a.js} - ${b.js})`, t: NUM } : { js: `sub(${a.js}, ${b.js})`, t: NUM };
+      case '*':
+        return nums ? { js: `(${a.js} * ${b.js})`, t: NUM } : { js: `mul(${a.js}, ${b.js})`, t: NUM | ((a.t | b.t) & STR) };
+      case '/':
+        return nums ? { js: `numDiv(${this.num(a)}, ${this.num(b)})`, t: NUM } : { js: `div(${a.js}, ${b.js})`, t: NUM };
+      case '//':
+        return nums ? { js: `numFloorDiv(${this.num(a)}, ${this.num(b)})`, t: NUM } : { js: `floorDiv(${a.js}, ${b.js})`, t: NUM };
+      case '%': {
+        if (!nums) return { js: `mod(${a.js}, ${b.js})`, t: NUM };
+        // Non-negative dividend and positive divisor: JS % is already Python's %.
+        const x = this.temp();
+        const y = this.temp();
+        return { js: `((${x} = ${this.num(a)}), (${y} = ${this.num(b)}), (${y} > 0 && ${x} >= 0) ? ${x} % ${y} : numMod(${x}, ${y}))`, t: NUM };
+      }
+      case '**':
+        return nums ? { js: `numPow(${this.num(a)}, ${this.num(b)})`, t: NUM } : { js: `pow(${a.js}, ${b.js})`, t: NUM };
+    }
+    throw new Error(`unknown operator ${op}`);
+  }
+
+  /** `a == b` for already generated, each-evaluated-once operands. */
+  private eq(a: Code, b: Code): string {
+    if (a.t === NUM && b.t === NUM) return `(${a.js} === ${b.js})`;
+    if (numeric(a.t) && numeric(b.t)) return `(${a.js} == ${b.js})`; // JS == converts bool to number, like Python
+    if (a.t === STR && b.t === STR) return `(${a.js} === ${b.js})`;
+    if ((a.t === STR && numeric(b.t)) || (b.t === STR && numeric(a.t))) return `(${a.js}, ${b.js}, false)`;
+    return `eq(${a.js}, ${b.js})`;
+  }
+
+  private order(op: '<' | '<=' | '>' | '>=', a: Code, b: Code): string {
+    if (numeric(a.t) && numeric(b.t)) return `(${a.js} ${op} ${b.js})`;
+    const fn = op === '<' ? 'lt' : op === '<=' ? 'le' : op === '>' ? 'gt' : 'ge';
+    return `${fn}(${a.js}, ${b.js})`;
+  }
+
+  /** One link of a comparison chain; `a` is evaluated before the right operand. */
+  private link(op: CompareOp, a: Code, right: Expr, bind: boolean): { js: string; next: Code } {
+    if ((op === 'in' || op === 'not in') && right.kind === 'list') {
+      // Python evaluates x and every item, then compares item by item.
+      const x = this.temp();
+      const xs: Code = { js: x, t: a.t };
+      const parts = [`(${x} = ${a.js})`];
+      const tests: string[] = [];
+      for (const item of right.items) {
+        const c = this.value(item);
+        const ti = this.temp();
+        parts.push(`(${ti} = ${c.js})`);
+        tests.push(this.eq(xs, { js: ti, t: c.t }));
+      }
+      const any = tests.length ? `(${tests.join(' || ')})` : 'false';
+      parts.push(op === 'in' ? any : `(!${any})`);
+      return { js: `(${parts.join(', ')})`, next: xs };
+    }
+    let b = this.value(right);
+    let bFirst = b.js;
+    if (bind) {
+      const t = this.temp();
+      bFirst = `(${t} = ${b.js})`;
+      b = { js: t, t: b.t };
+    }
+    const bf: Code = { js: bFirst, t: b.t };
+    let js: string;
+    switch (op) {
+      case '==': js = this.eq(a, bf); break;
+      case '!=': js = `(!${this.eq(a, bf)})`; break;
+      case 'in': js = `inOp(${a.js}, ${bFirst})`; break;
+      case 'not in': js = `(!inOp(${a.js}, ${bFirst}))`; break;
+      default: js = this.order(op, a, bf);
+    }
+    return { js, next: b };
+  }
+
+  private compare(ops: readonly CompareOp[], operands: readonly Expr[]): string {
+    let left = this.value(operands[0]);
+    const links: string[] = [];
+    for (let i = 0; i < ops.length; i++) {
+      const last = i === ops.length - 1;
+      const { js, next } = this.link(ops[i], left, operands[i + 1], !last);
+      links.push(js);
+      left = next;
+    }
+    return links.length === 1 ? links[0] : `(${links.join(' && ')})`;
+  }
+
+  private call(fn: string, args: readonly Expr[]): Code {
+    switch (fn) {
+      case 'min':
+      case 'max': {
+        const items = args.length === 1 ? (args[0].kind === 'list' ? args[0].items : undefined) : args;
+        if (!items) {
+          const a = this.value(args[0]);
+          return { js: `${fn}Of(iterate(${a.js}))`, t: a.t === STR ? STR : ANY };
+        }
+        const codes = items.map((i) => this.value(i));
+        let type = 0;
+        for (const c of codes) type |= c.t;
+        if (codes.length === 0) return { js: `${fn}Of([])`, t: ANY };
+        if (!numeric(type)) return { js: `${fn}Of([${codes.map((c) => c.js).join(', ')}])`, t: type };
+        // Keep the first of equal items, and NaN where Python keeps it: replace only if strictly better.
+        const best = this.temp();
+        const cur = this.temp();
+        const cmp = fn === 'min' ? '<' : '>';
+        const parts = [`(${best} = ${codes[0].js})`];
+        for (const c of codes.slice(1)) parts.push(`(${cur} = ${c.js})`, `(${best} = ${cur} ${cmp} ${best} ? ${cur} : ${best})`);
+        parts.push(best);
+        return { js: `(${parts.join(', ')})`, t: type };
+      }
+      case 'len': {
+        if (args[0].kind === 'list') {
+          const items = args[0].items.map((i) => this.value(i).js);
+          return { js: items.length ? `(${items.join(', ')}, ${items.length})` : '0', t: NUM };
+        }
+        return { js: `len(${this.value(args[0]).js})`, t: NUM };
+      }
+      case 'abs': {
+        const a = this.value(args[0]);
+        return { js: numeric(a.t) ? `Math.abs(${a.js})` : `abs(${a.js})`, t: NUM };
+      }
+      case 'int': {
+        if (args.length === 0) return { js: '0', t: NUM };
+        const a = this.value(args[0]);
+        return { js: a.t === BOOL ? `(+${a.js})` : `toInt(${a.js})`, t: NUM };
+      }
+      case 'float': {
+        if (args.length === 0) return { js: '0', t: NUM };
+        const a = this.value(args[0]);
+        return { js: a.t === NUM ? a.js : a.t === BOOL ? `(+${a.js})` : `toFloat(${a.js})`, t: NUM };
+      }
+      case 'bool':
+        return { js: args.length === 0 ? 'false' : this.truth(args[0]), t: BOOL };
+      case 'round': {
+        const a = this.value(args[0]);
+        return { js: args.length === 1 ? `round(${a.js})` : `round(${a.js}, ${this.value(args[1]).js})`, t: NUM };
+      }
+    }
+    throw new UserError(`unknown function '${fn}'`);
+  }
+}
+
+function numberLiteral(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '(-Infinity)';
+  if (x === 0) return '0';
+  return x < 0 ? `(${String(x)})` : String(x);
+}

@@ -1,0 +1,487 @@
+// Recursive-descent parser for Python expressions, following CPython's grammar levels exactly:
+//   ternary < or < and < not < comparison (chained, in, not in) < + - < * / // % < unary + - < ** < call/atom
+// so restriction strings written for Kernel Tuner / T1 (which CPython evaluates) mean the same here.
+// We never hand user text to eval/new Function; this parser is the only way in.
+
+import type { CallName, CompareOp, Expr, ListNode } from './ast.ts';
+import { tokenize, type Token } from './lexer.ts';
+import { syntaxError } from './syntax-error.ts';
+
+/** Supported functions and how many arguments each accepts. */
+export const FUNCTION_ARITY: Readonly<Record<CallName, readonly [number, number]>> = {
+  abs: [1, 1], bool: [0, 1], float: [0, 1], int: [0, 1], len: [1, 1], max: [1, Infinity], min: [1, Infinity], round: [1, 2],
+};
+const SUPPORTED = Object.keys(FUNCTION_ARITY).sort().join(', ');
+
+/** Parenthesis nesting we accept (CPython stops at 200); keeps recursion far from the JS stack limit. */
+const MAX_NESTING = 100;
+/** Tree depth we accept, so every recursive walk over the tree is safe. */
+const MAX_TREE_DEPTH = 400;
+
+/** Parses a Python expression (a restriction). List comprehensions and range() are rejected here. */
+export function parseExpression(text: string, where?: string): Expr {
+  const p = new Parser(text, where);
+  const e = p.parseExpr();
+  p.expectEnd();
+  p.checkListPositions(e);
+  return e;
+}
+
+// ---- value lists (T1 `Values`): [..], range(..), list(..), comprehensions ----
+
+export type ListSource =
+  | { kind: 'display'; items: Expr[]; start: number; end: number }
+  | { kind: 'range'; args: Expr[]; start: number; end: number }
+  | { kind: 'concat'; parts: ListSource[]; start: number; end: number }
+  | { kind: 'comprehension'; element: Expr; clauses: ComprehensionClause[]; start: number; end: number };
+
+export type ComprehensionClause =
+  | { kind: 'for'; target: string; source: ListSource }
+  | { kind: 'if'; test: Expr };
+
+/** Parses the list expression of a parameter's values (see value-list.ts for evaluation). */
+export function parseListSource(text: string, where?: string): ListSource {
+  const p = new Parser(text, where);
+  const s = p.parseListSource();
+  p.expectEnd();
+  return s;
+}
+
+export class Parser {
+  private readonly tokens: Token[];
+  private pos = 0;
+  private nesting = 0;
+  private readonly depth = new WeakMap<Expr, number>();
+
+  constructor(readonly text: string, readonly where?: string) {
+    this.tokens = tokenize(text, where);
+  }
+
+  // ---- token helpers ----
+
+  private peek(offset = 0): Token {
+    return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)];
+  }
+
+  private next(): Token {
+    const t = this.tokens[this.pos];
+    if (this.pos < this.tokens.length - 1) this.pos++;
+    return t;
+  }
+
+  private isOp(op: string, offset = 0): boolean {
+    const t = this.peek(offset);
+    return t.kind === 'op' && t.text === op;
+  }
+
+  private isKeyword(kw: string, offset = 0): boolean {
+    const t = this.peek(offset);
+    return t.kind === 'keyword' && t.text === kw;
+  }
+
+  private error(message: string, position: number): never {
+    throw syntaxError(message, position, this.text, this.where);
+  }
+
+  private unexpected(t: Token = this.peek(), hint = ''): never {
+    if (t.kind === 'end') this.error(`unexpected end of expression${hint}`, t.start);
+    if (t.kind === 'keyword' && t.text === 'is') this.error("'is' is not supported (use '==' or '!=')", t.start);
+    if (t.kind === 'keyword' && t.text === 'None') this.error('None is not supported', t.start);
+    this.error(`unexpected ${JSON.stringify(t.text).replace(/^"|"$/g, "'")}${hint}`, t.start);
+  }
+
+  private expectOp(op: string): Token {
+    if (!this.isOp(op)) this.unexpected(this.peek(), ` (expected '${op}')`);
+    return this.next();
+  }
+
+  expectEnd(): void {
+    if (this.peek().kind !== 'end') this.unexpected();
+  }
+
+  private enter(at: number): void {
+    if (++this.nesting > MAX_NESTING) this.error('expression is nested too deeply', at);
+  }
+
+  private leave(): void {
+    this.nesting--;
+  }
+
+  /** Records a new node's depth and refuses trees too deep to walk recursively. */
+  private made<T extends Expr>(node: T, children: readonly Expr[]): T {
+    let d = 0;
+    for (const c of children) d = Math.max(d, this.depth.get(c) ?? 1);
+    if (d + 1 > MAX_TREE_DEPTH) this.error('expression is too long or nested too deeply', node.start);
+    this.depth.set(node, d + 1);
+    return node;
+  }
+
+  private startOf(e: Expr): number {
+    return e.outerStart ?? e.start;
+  }
+
+  private endOf(e: Expr): number {
+    return e.outerEnd ?? e.end;
+  }
+
+  // ---- grammar ----
+
+  /** expression: disjunction ['if' disjunction 'else' expression] */
+  parseExpr(): Expr {
+    this.enter(this.peek().start);
+    const body = this.parseDisjunction();
+    let result = body;
+    if (this.isKeyword('if')) {
+      this.next();
+      const test = this.parseDisjunction();
+      if (!this.isKeyword('else')) this.unexpected(this.peek(), " (expected 'else')");
+      this.next();
+      const orElse = this.parseExpr();
+      result = this.made({ kind: 'ternary', test, then: body, else: orElse, start: this.startOf(body), end: this.endOf(orElse) }, [test, body, orElse]);
+    }
+    this.leave();
+    return result;
+  }
+
+  parseDisjunction(): Expr {
+    return this.parseBoolOp('or', () => this.parseConjunction());
+  }
+
+  private parseConjunction(): Expr {
+    return this.parseBoolOp('and', () => this.parseInversion());
+  }
+
+  private parseBoolOp(op: 'and' | 'or', operand: () => Expr): Expr {
+    const first = operand();
+    if (!this.isKeyword(op)) return first;
+    const args = [first];
+    while (this.isKeyword(op)) {
+      this.next();
+      args.push(operand());
+    }
+    return this.made({ kind: 'boolop', op, args, start: this.startOf(first), end: this.endOf(args[args.length - 1]) }, args);
+  }
+
+  private parseInversion(): Expr {
+    if (this.isKeyword('not')) {
+      const t = this.next();
+      this.enter(t.start);
+      const arg = this.parseInversion();
+      this.leave();
+      return this.made({ kind: 'unary', op: 'not', arg, start: t.start, end: this.endOf(arg) }, [arg]);
+    }
+    return this.parseComparison();
+  }
+
+  private compareOp(): CompareOp | undefined {
+    const t = this.peek();
+    if (t.kind === 'op' && ['<', '<=', '>', '>=', '==', '!='].includes(t.text)) return t.text as CompareOp;
+    if (t.kind === 'keyword' && t.text === 'in') return 'in';
+    if (t.kind === 'keyword' && t.text === 'not' && this.isKeyword('in', 1)) return 'not in';
+    if (t.kind === 'keyword' && t.text === 'is') this.unexpected(t);
+    return undefined;
+  }
+
+  private parseComparison(): Expr {
+    const first = this.parseSum();
+    let op = this.compareOp();
+    if (!op) return first;
+    const ops: CompareOp[] = [];
+    const operands = [first];
+    while (op) {
+      this.next();
+      if (op === 'not in') this.next();
+      ops.push(op);
+      operands.push(this.parseSum());
+      op = this.compareOp();
+    }
+    return this.made({ kind: 'compare', ops, operands, start: this.startOf(first), end: this.endOf(operands[operands.length - 1]) }, operands);
+  }
+
+  private parseSum(): Expr {
+    let left = this.parseTerm();
+    while (this.isOp('+') || this.isOp('-')) {
+      const op = this.next().text as '+' | '-';
+      const right = this.parseTerm();
+      left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) }, [left, right]);
+    }
+    return left;
+  }
+
+  private parseTerm(): Expr {
+    let left = this.parseFactor();
+    while (this.isOp('*') || this.isOp('/') || this.isOp('//') || this.isOp('%')) {
+      const op = this.next().text as '*' | '/' | '//' | '%';
+      const right = this.parseFactor();
+      left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) }, [left, right]);
+    }
+    return left;
+  }
+
+  /** factor: ('+'|'-') factor | power — so `-2**2` is -(2**2). */
+  private parseFactor(): Expr {
+    if (this.isOp('+') || this.isOp('-')) {
+      const t = this.next();
+      this.enter(t.start);
+      const arg = this.parseFactor();
+      this.leave();
+      return this.made({ kind: 'unary', op: t.text as '+' | '-', arg, start: t.start, end: this.endOf(arg) }, [arg]);
+    }
+    return this.parsePower();
+  }
+
+  /** power: primary ['**' factor] — right-associative, and `2**-1` allowed. */
+  private parsePower(): Expr {
+    const base = this.parsePrimary();
+    if (!this.isOp('**')) return base;
+    const t = this.next();
+    this.enter(t.start);
+    const exp = this.parseFactor();
+    this.leave();
+    return this.made({ kind: 'binary', op: '**', left: base, right: exp, start: this.startOf(base), end: this.endOf(exp) }, [base, exp]);
+  }
+
+  private parsePrimary(): Expr {
+    const t = this.peek();
+    if (t.kind === 'name' && this.isOp('(', 1)) return this.parseCall();
+    const atom = this.parseAtom();
+    // Attribute access, subscripts and calls on anything but a plain function name are not supported.
+    if (this.isOp('(') || this.isOp('[') || this.isOp('.')) this.unexpected();
+    return atom;
+  }
+
+  private parseCall(): Expr {
+    const nameTok = this.next();
+    const fn = nameTok.text;
+    if (!Object.hasOwn(FUNCTION_ARITY, fn)) {
+      this.error(`unknown function '${fn}' (supported: ${SUPPORTED})`, nameTok.start);
+    }
+    this.enter(nameTok.start);
+    this.expectOp('(');
+    const args: Expr[] = [];
+    while (!this.isOp(')')) {
+      if (this.peek().kind === 'name' && this.isOp('=', 1)) this.error('keyword arguments are not supported', this.peek().start);
+      args.push(this.parseExpr());
+      if (!this.isOp(',')) break;
+      this.next();
+    }
+    const close = this.expectOp(')');
+    this.leave();
+    const [lo, hi] = FUNCTION_ARITY[fn as CallName];
+    if (args.length < lo || args.length > hi) {
+      const want = lo === hi ? `${lo}` : hi === Infinity ? `at least ${lo}` : `${lo} to ${hi}`;
+      this.error(`${fn}() takes ${want} argument${want === '1' ? '' : 's'} (${args.length} given)`, nameTok.start);
+    }
+    if (this.isOp('(') || this.isOp('[') || this.isOp('.')) this.unexpected();
+    return this.made({ kind: 'call', fn: fn as CallName, args, start: nameTok.start, end: close.end }, args);
+  }
+
+  private parseAtom(): Expr {
+    const t = this.peek();
+    switch (t.kind) {
+      case 'num':
+        this.next();
+        return this.made({ kind: 'num', value: t.value as number, isFloat: t.isFloat === true, start: t.start, end: t.end }, []);
+      case 'str': {
+        this.next();
+        let value = t.value as string;
+        let end = t.end;
+        while (this.peek().kind === 'str') { // implicit concatenation: 'a' 'b'
+          const s = this.next();
+          value += s.value as string;
+          end = s.end;
+        }
+        return this.made({ kind: 'str', value, start: t.start, end }, []);
+      }
+      case 'name':
+        this.next();
+        return this.made({ kind: 'name', name: t.text, start: t.start, end: t.end }, []);
+      case 'keyword':
+        if (t.text === 'True' || t.text === 'False') {
+          this.next();
+          return this.made({ kind: 'bool', value: t.text === 'True', start: t.start, end: t.end }, []);
+        }
+        return this.unexpected(t);
+      case 'op':
+        if (t.text === '(') return this.parseParens();
+        if (t.text === '[') return this.parseListDisplay();
+        return this.unexpected(t);
+      default:
+        return this.unexpected(t);
+    }
+  }
+
+  /** `(expr)`, or a tuple `()`, `(a,)`, `(a, b)` (a tuple is a ListNode: only used after `in`). */
+  private parseParens(): Expr {
+    const open = this.next();
+    this.enter(open.start);
+    if (this.isOp(')')) {
+      const close = this.next();
+      this.leave();
+      return this.made({ kind: 'list', items: [], start: open.start, end: close.end }, []);
+    }
+    const first = this.parseExpr();
+    if (this.isOp(')')) {
+      const close = this.next();
+      this.leave();
+      first.outerStart = open.start;
+      first.outerEnd = close.end;
+      return first;
+    }
+    if (!this.isOp(',')) this.unexpected(this.peek(), " (expected ')' or ',')");
+    const items = [first];
+    while (this.isOp(',')) {
+      this.next();
+      if (this.isOp(')')) break;
+      items.push(this.parseExpr());
+    }
+    const close = this.expectOp(')');
+    this.leave();
+    return this.made({ kind: 'list', items, start: open.start, end: close.end }, items);
+  }
+
+  private parseListDisplay(): ListNode {
+    const open = this.next();
+    this.enter(open.start);
+    const items: Expr[] = [];
+    while (!this.isOp(']')) {
+      items.push(this.parseExpr());
+      if (this.isKeyword('for')) this.error('list comprehensions are only allowed in parameter value lists', this.peek().start);
+      if (!this.isOp(',')) break;
+      this.next();
+    }
+    const close = this.expectOp(']');
+    this.leave();
+    return this.made({ kind: 'list', items, start: open.start, end: close.end }, items);
+  }
+
+  /**
+   * Lists are not values in this language: one may only appear right of `in`/`not in` (last in a
+   * chain) or as the single argument of min/max/len, the places where Kernel Tuner strings use them.
+   */
+  checkListPositions(e: Expr, allowed = false): void {
+    switch (e.kind) {
+      case 'list':
+        if (!allowed) this.error("a list is only allowed after 'in' / 'not in' or as the argument of min(), max() or len()", e.outerStart ?? e.start);
+        for (const item of e.items) this.checkListPositions(item);
+        return;
+      case 'unary':
+        return this.checkListPositions(e.arg);
+      case 'binary':
+        this.checkListPositions(e.left);
+        return this.checkListPositions(e.right);
+      case 'compare': {
+        const last = e.operands.length - 1;
+        e.operands.forEach((o, i) => this.checkListPositions(o, i === last && (e.ops[i - 1] === 'in' || e.ops[i - 1] === 'not in')));
+        return;
+      }
+      case 'boolop':
+        for (const a of e.args) this.checkListPositions(a);
+        return;
+      case 'call': {
+        const single = e.args.length === 1 && (e.fn === 'min' || e.fn === 'max' || e.fn === 'len');
+        for (const a of e.args) this.checkListPositions(a, single);
+        return;
+      }
+      case 'ternary':
+        this.checkListPositions(e.test);
+        this.checkListPositions(e.then);
+        return this.checkListPositions(e.else);
+      default:
+        return;
+    }
+  }
+
+  // ---- value-list grammar ----
+
+  /** source: primary ('+' primary)* */
+  parseListSource(): ListSource {
+    const first = this.parseListPrimary();
+    if (!this.isOp('+')) return first;
+    const parts = [first];
+    while (this.isOp('+')) {
+      this.next();
+      parts.push(this.parseListPrimary());
+    }
+    return { kind: 'concat', parts, start: first.start, end: parts[parts.length - 1].end };
+  }
+
+  private parseListPrimary(): ListSource {
+    const t = this.peek();
+    this.enter(t.start);
+    let result: ListSource;
+    if (t.kind === 'name' && t.text === 'range' && this.isOp('(', 1)) {
+      this.next();
+      this.next();
+      const args: Expr[] = [];
+      while (!this.isOp(')')) {
+        args.push(this.checked(this.parseExpr()));
+        if (!this.isOp(',')) break;
+        this.next();
+      }
+      const close = this.expectOp(')');
+      if (args.length < 1 || args.length > 3) this.error(`range() takes 1 to 3 arguments (${args.length} given)`, t.start);
+      result = { kind: 'range', args, start: t.start, end: close.end };
+    } else if (t.kind === 'name' && (t.text === 'list' || t.text === 'tuple') && this.isOp('(', 1)) {
+      this.next();
+      this.next();
+      const inner = this.parseListSource();
+      const close = this.expectOp(')');
+      result = { ...inner, start: t.start, end: close.end };
+    } else if (t.kind === 'op' && (t.text === '[' || t.text === '(')) {
+      result = this.parseBracketedList();
+    } else {
+      this.unexpected(t, ' (expected a list, range(...) or a list comprehension)');
+    }
+    this.leave();
+    return result;
+  }
+
+  private checked(e: Expr): Expr {
+    this.checkListPositions(e);
+    return e;
+  }
+
+  private parseBracketedList(): ListSource {
+    const open = this.next();
+    const closeOp = open.text === '[' ? ']' : ')';
+    const items: Expr[] = [];
+    if (this.isOp(closeOp)) {
+      const close = this.next();
+      return { kind: 'display', items, start: open.start, end: close.end };
+    }
+    const first = this.checked(this.parseExpr());
+    if (this.isKeyword('for')) {
+      const clauses = this.parseComprehensionClauses();
+      const close = this.expectOp(closeOp);
+      return { kind: 'comprehension', element: first, clauses, start: open.start, end: close.end };
+    }
+    items.push(first);
+    if (closeOp === ')' && this.isOp(')')) this.error('expected a list or tuple, not a parenthesized value', open.start);
+    while (this.isOp(',')) {
+      this.next();
+      if (this.isOp(closeOp)) break;
+      items.push(this.checked(this.parseExpr()));
+    }
+    const close = this.expectOp(closeOp);
+    return { kind: 'display', items, start: open.start, end: close.end };
+  }
+
+  private parseComprehensionClauses(): ComprehensionClause[] {
+    const clauses: ComprehensionClause[] = [];
+    while (this.isKeyword('for')) {
+      this.next();
+      const target = this.peek();
+      if (target.kind !== 'name') this.unexpected(target, ' (expected a loop variable name)');
+      this.next();
+      if (!this.isKeyword('in')) this.unexpected(this.peek(), " (expected 'in')");
+      this.next();
+      clauses.push({ kind: 'for', target: target.text, source: this.parseListSource() });
+      while (this.isKeyword('if')) {
+        this.next();
+        clauses.push({ kind: 'if', test: this.checked(this.parseDisjunction()) });
+      }
+    }
+    return clauses;
+  }
+}
