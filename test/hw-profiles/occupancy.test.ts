@@ -5,7 +5,7 @@ import { loadProfile } from '../../hw-profiles/load.ts';
 import { isNvidiaProfile, type NvidiaProfile } from '../../hw-profiles/profile.ts';
 import { activeBlocksPerSM, occupancy } from '../../hw-profiles/occupancy.ts';
 import { UserError } from '../../solver/user-error.ts';
-import { readTable } from './occupancy-data.ts';
+import { readTable } from '../data/occupancy/read-table.ts';
 
 function h100(): NvidiaProfile {
   const p = loadProfile('h100-sxm');

@@ -9,7 +9,7 @@ export interface Table {
 }
 
 export function dataPath(name: string): string {
-  return fileURLToPath(new URL(`../data/occupancy/${name}`, import.meta.url));
+  return fileURLToPath(new URL(`./${name}`, import.meta.url));
 }
 
 export function readTable(name: string): Table {
