@@ -8,3 +8,6 @@ mkdir -p "$here/bin"
 nvcc -ptx -arch=compute_90 -o "$here/bin/pressure_kernels.ptx" "$here/pressure_kernels.cu"
 nvcc -O2 -std=c++17 -o "$here/bin/occupancy_sweep" "$here/occupancy_sweep.cu" -ldl -lpthread
 echo "built $here/bin/occupancy_sweep and $here/bin/pressure_kernels.ptx"
+# Reference answers of the header-only cuda_occupancy.h for other architectures (no GPU needed):
+g++ -O2 -std=c++17 -I/usr/local/cuda/include -o "$here/bin/header_reference" "$here/header_reference.cpp"
+echo "built $here/bin/header_reference (usage: header_reference sm_80 > test/data/occupancy/cuda-occupancy-h-sm_80.csv)"
