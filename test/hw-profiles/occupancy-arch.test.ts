@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { activeBlocksPerSM, type OccupancyProfile } from '../../hw-profiles/occupancy.ts';
 import { readTable } from '../data/occupancy/read-table.ts';
+import { listProfiles, loadProfile } from '../../hw-profiles/load.ts';
+import { isNvidiaProfile } from '../../hw-profiles/profile.ts';
 
 const common = {
   warpSize: 32,
@@ -136,4 +138,59 @@ describe('agreement with cuda_occupancy.h on 5000 random launches per architectu
       expect(new Set(t.rows.map((r) => r.active_blocks_per_sm)).size).toBeGreaterThan(5);
     });
   }
+});
+
+/** What cuda_occupancy.h hard-codes per compute capability (CUDA 13.0). */
+function headerConstants(cc: string) {
+  const [major, minor] = cc.split('.').map(Number);
+  const smemGranularity = major >= 8 ? 128 : 256;
+  let maxBlocks: number;
+  if (major === 7) maxBlocks = minor === 5 ? 16 : 32;
+  else if (major === 8) maxBlocks = minor === 0 ? 32 : minor === 9 ? 24 : 16;
+  else if (major === 9) maxBlocks = 32;
+  else if (major === 10) maxBlocks = minor === 1 ? 24 : 32;
+  else if (major === 11) maxBlocks = minor === 0 ? 24 : 32;
+  else maxBlocks = 24;
+  let carveouts: number[];
+  if (major === 7) carveouts = minor === 5 ? [32, 64] : [0, 8, 16, 32, 64, 96];
+  else if (major === 8) carveouts = minor === 0 || minor === 7 ? [0, 8, 16, 32, 64, 100, 132, 164] : [0, 8, 16, 32, 64, 100];
+  else if (major === 12) carveouts = [0, 8, 16, 32, 64, 100];
+  else carveouts = [0, 8, 16, 32, 64, 100, 132, 164, 196, 228];
+  return { smemGranularity, maxBlocks, subPartitions: 4, registerUnit: 256, carveouts, reserved: major >= 8 ? 1024 : 0 };
+}
+
+describe('every NVIDIA profile carries the constants cuda_occupancy.h uses for its compute capability', () => {
+  const nvidia = listProfiles().filter(isNvidiaProfile);
+  it('there are NVIDIA profiles to check', () => expect(nvidia.length).toBeGreaterThanOrEqual(5));
+  for (const p of nvidia) {
+    it(`${p.key} (cc ${p.computeCapability})`, () => {
+      const h = headerConstants(p.computeCapability);
+      expect(p.sharedMemoryAllocationUnitSize).toBe(h.smemGranularity);
+      expect(p.maxBlocksPerSM).toBe(h.maxBlocks);
+      expect(p.warpAllocationGranularity).toBe(h.subPartitions);
+      expect(p.registerAllocationUnitSize).toBe(h.registerUnit);
+      expect(p.sharedMemoryCarveoutsKB).toEqual(h.carveouts);
+      expect(p.reservedSharedMemoryPerBlock).toBe(h.reserved);
+      // the largest carveout is the shared memory per SM, and a block with the opt-in maximum fits it
+      expect(Math.max(...p.sharedMemoryCarveoutsKB) * 1024).toBe(p.sharedMemoryPerSM);
+      expect(p.sharedMemoryPerBlockOptin + p.reservedSharedMemoryPerBlock).toBeLessThanOrEqual(p.sharedMemoryPerSM);
+    });
+  }
+  it('the repo profiles for v100, a100, rtx-3090, rtx-4090 give the header reference answers too', () => {
+    const pairs: [string, string][] = [['sm_70', 'v100'], ['sm_80', 'a100-80gb'], ['sm_86', 'rtx-3090'], ['sm_89', 'rtx-4090'], ['sm_90', 'h100-sxm']];
+    for (const [arch, key] of pairs) {
+      const p = loadProfile(key);
+      if (!isNvidiaProfile(p)) throw new Error(`${key} is not NVIDIA`);
+      let agree = 0;
+      const t = readTable(`cuda-occupancy-h-${arch}.csv`);
+      for (const r of t.rows) {
+        const got = activeBlocksPerSM(p, {
+          threadsPerBlock: r.threads_per_block, registersPerThread: r.regs_per_thread,
+          staticSharedMemory: r.static_smem, dynamicSharedMemory: r.dynamic_smem,
+        }).activeBlocks;
+        if (got === r.active_blocks_per_sm) agree++;
+      }
+      expect(`${key}: ${agree}/${t.rows.length}`).toBe(`${key}: ${t.rows.length}/${t.rows.length}`);
+    }
+  });
 });
