@@ -1,0 +1,116 @@
+// npm run bench:solver [-- --json] — the solver on the 10 real spaces of ../shared/bench/real-spaces.json,
+// beside a plain backtracker measured in the same run, plus the FlashRNN/ConstrINT-style tiling problem.
+// Times are medians of repeated runs in this process (after warm-up runs), each from the spec onwards.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildModel } from '../solver/model.ts';
+import { optimize } from '../solver/optimize.ts';
+import { SearchSpace } from '../solver/space.ts';
+import type { SpaceSpec } from '../solver/spec/spec.ts';
+import { naiveBacktrack } from './naive-backtracker.ts';
+import { loadRealSpaces } from './real-spaces.ts';
+
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+
+if (args[0] === '--memory-probe') {
+  // child process: materialise one space and report the resident-set high-water mark
+  const s = loadRealSpaces().find((x) => x.name === args[1])!;
+  const m = SearchSpace.fromSpec(s.spec).materialize();
+  const bytes = m.columns.reduce((a, c) => a + c.byteLength, 0);
+  process.stdout.write(JSON.stringify({ count: m.count, bytes, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  process.exit(0);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time<T>(f: () => T, runs: number, warmup = 2): { ms: number; value: T } {
+  let value!: T;
+  for (let i = 0; i < warmup; i++) value = f();
+  const ts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    value = f();
+    ts.push(performance.now() - t0);
+  }
+  return { ms: median(ts), value };
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const spaces = loadRealSpaces();
+const rows: Record<string, unknown>[] = [];
+let allMatch = true;
+for (const s of spaces) {
+  const count = time(() => SearchSpace.fromSpec(s.spec).count(), 9);
+  const enumerate = time(() => SearchSpace.fromSpec(s.spec).materialize().count, 5);
+  const naive = time(() => naiveBacktrack(s.spec), 3, 1);
+  const ok = count.value === s.published && enumerate.value === s.published && naive.value === s.published;
+  allMatch &&= ok;
+  rows.push({
+    name: s.name, count: count.value, published: s.published, matches: ok, paper_set: s.paperSet,
+    count_ms: r3(count.ms), enumerate_ms: r3(enumerate.ms), naive_ms: r3(naive.ms), naive_count: naive.value,
+  });
+}
+
+// JSON lines: the solver's streamed text vs the plain backtracker building the same objects' JSON
+const paper = spaces.filter((s) => s.paperSet);
+const jsonSolver = time(() => {
+  let chars = 0;
+  for (const s of paper) for (const chunk of SearchSpace.fromSpec(s.spec).jsonLines()) chars += chunk.length;
+  return chars;
+}, 3, 1);
+const jsonNaive = time(() => {
+  let chars = 0;
+  for (const s of paper) {
+    naiveBacktrack(s.spec, (values, names) => {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) o[names[i]] = values[i];
+      chars += JSON.stringify(o).length + 1;
+    });
+  }
+  return chars;
+}, 3, 1);
+
+// the tiling problem
+const tilingSpec = JSON.parse(readFileSync(new URL('../bench/specs/constrint-tiling.json', import.meta.url), 'utf8')) as SpaceSpec;
+const tiling = time(() => optimize(buildModel(tilingSpec)), 9);
+
+// peak memory of materialising hotspot, in a fresh process
+const probe = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-probe', 'hotspot'], { encoding: 'utf8' });
+const memory = probe.status === 0 ? JSON.parse(probe.stdout) as { count: number; bytes: number; maxRssMB: number } : null;
+
+const sum = (k: string, only = (_: Record<string, unknown>) => true) => r3(rows.filter(only).reduce((a, r) => a + (r[k] as number), 0));
+const summary = {
+  name: 'summary',
+  all_counts_match_published: allMatch,
+  paper_set_enumerate_ms: sum('enumerate_ms', (r) => r.paper_set as boolean),
+  paper_set_naive_count_ms: sum('naive_ms', (r) => r.paper_set as boolean),
+  all_count_ms: sum('count_ms'),
+  jsonl_solver_ms: r3(jsonSolver.ms), jsonl_naive_ms: r3(jsonNaive.ms), jsonl_speedup: r3(jsonNaive.ms / jsonSolver.ms),
+  jsonl_same_text_length: jsonSolver.value === jsonNaive.value,
+  hotspot_materialised_bytes: memory?.bytes ?? null, hotspot_peak_rss_mb: memory ? r3(memory.maxRssMB) : null,
+  tiling_ms: r3(tiling.ms), tiling_status: tiling.value.status,
+  tiling_objectives: tiling.value.status === 'optimal' ? tiling.value.objectives.map((g) => `${g.text}=${g.value}`) : null,
+  goals: { paper_set_enumerate_ms: '<= 20', all_count_ms: '<= 2', jsonl_speedup: '>= 5', hotspot_peak_rss_mb: '<= 100', tiling_ms: '<= 5' },
+};
+
+if (asJson) {
+  for (const r of rows) process.stdout.write(JSON.stringify(r) + '\n');
+  process.stdout.write(JSON.stringify(summary) + '\n');
+} else {
+  const pad = (x: unknown, n: number) => String(x).padStart(n);
+  console.log(`${'space'.padEnd(26)}${pad('count', 9)}${pad('published', 11)}${pad('count ms', 10)}${pad('enum ms', 10)}${pad('naive ms', 10)}`);
+  for (const r of rows) console.log(`${String(r.name).padEnd(26)}${pad(r.count, 9)}${pad(r.published, 11)}${pad(r.count_ms, 10)}${pad(r.enumerate_ms, 10)}${pad(r.naive_ms, 10)}${r.matches ? '' : '  MISMATCH'}`);
+  console.log();
+  console.log(`all counts equal the published ones: ${allMatch ? 'yes' : 'NO'}`);
+  console.log(`enumerate + materialise, 8 paper spaces: ${summary.paper_set_enumerate_ms} ms (goal <= 20); plain backtracker counting them: ${summary.paper_set_naive_count_ms} ms`);
+  console.log(`count, all 10: ${summary.all_count_ms} ms (goal <= 2)`);
+  console.log(`JSON lines of the 8: solver ${summary.jsonl_solver_ms} ms vs plain backtracker ${summary.jsonl_naive_ms} ms = ${summary.jsonl_speedup}x (goal >= 5x; same text length: ${summary.jsonl_same_text_length})`);
+  console.log(`hotspot materialised: ${memory?.count} configurations in ${memory?.bytes} bytes; process peak RSS ${summary.hotspot_peak_rss_mb} MB (goal <= 100)`);
+  console.log(`FlashRNN-style tiling (${Object.keys(tilingSpec.parameters).length} variables, lexicographic): ${summary.tiling_status} in ${summary.tiling_ms} ms (goal <= 5): ${summary.tiling_objectives?.join(', ')}`);
+}
+if (!allMatch) process.exitCode = 1;

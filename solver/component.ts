@@ -1,0 +1,182 @@
+// One independent component of the space, enumerated on its own. Finite components (value lists, and
+// intervals computed from others) use the compiled forward-checking search; a component that keeps a
+// wide interval nobody defines is searched with propagation, splitting that interval.
+import type { Value } from './expr/ast.ts';
+import { dfs } from './engine/search.ts';
+import type { IntVar } from './engine/var.ts';
+import { FiniteSearch, type ComponentTable, type Level } from './enumerate/finite-search.ts';
+import type { ComponentPlan } from './factor.ts';
+import type { RootState } from './root.ts';
+import { UserError } from './user-error.ts';
+
+/** Most configurations a component with a wide interval may have before enumeration gives up. */
+const SEARCH_LIMIT = 50_000_000;
+
+export interface Component {
+  readonly vars: readonly IntVar[];
+  count(): number;
+  /** configurations, column k = vars[k]: a code for finite vars, the value for interval vars */
+  table(): ComponentTable;
+  /** the value of vars[k] for a table entry */
+  valueOf(k: number, entry: number): Value;
+  readonly runtimeErrors: ReadonlyMap<number, { count: number; type: string }>;
+}
+
+export function makeComponent(plan: ComponentPlan, root: RootState): Component {
+  const definedVars = new Set(plan.definitions.map((d) => d.target));
+  if (plan.vars.length === 1 && !plan.vars[0].finite && plan.constraints.length === 0) return new IntervalComponent(plan.vars[0]);
+  if (plan.vars.every((v) => v.finite || definedVars.has(v))) return new FiniteComponent(plan, root);
+  return new SearchComponent(plan, root);
+}
+
+/** A wide interval on which nothing depends: counted and indexed arithmetically. */
+class IntervalComponent implements Component {
+  readonly vars: IntVar[];
+  readonly runtimeErrors = new Map();
+  constructor(v: IntVar) { this.vars = [v]; }
+  count(): number { return this.vars[0].size(); }
+  table(): ComponentTable {
+    const n = this.count();
+    if (n > SEARCH_LIMIT) throw new UserError(`parameter ${this.vars[0].name} alone has ${n} values; too many to list`);
+    const col = new Float64Array(n);
+    const lo = this.vars[0].min();
+    for (let i = 0; i < n; i++) col[i] = lo + i;
+    return { count: n, columns: [col] };
+  }
+  valueOf(_k: number, entry: number): Value { return entry; }
+}
+
+class FiniteComponent implements Component {
+  readonly vars: IntVar[];
+  private readonly search: FiniteSearch;
+  private cachedCount: number | null = null;
+  private cachedTable: ComponentTable | null = null;
+
+  constructor(plan: ComponentPlan, root: RootState) {
+    const levels = orderLevels(plan, root);
+    this.vars = levels.map((l) => l.v);
+    this.search = new FiniteSearch(levels, root.store.cur as unknown[]);
+  }
+  get runtimeErrors() { return this.search.runtimeErrors; }
+  count(): number {
+    if (this.cachedCount === null) this.cachedCount = this.cachedTable?.count ?? this.search.count();
+    return this.cachedCount;
+  }
+  table(): ComponentTable {
+    if (this.cachedTable === null) this.cachedTable = this.search.table();
+    return this.cachedTable;
+  }
+  valueOf(k: number, entry: number): Value {
+    const v = this.vars[k];
+    return v.finite ? v.raw[entry] : entry;
+  }
+}
+
+/**
+ * Level order: each step takes the variable that completes the most constraints, then the one most
+ * connected to what is placed, then the smallest domain; a defined variable is placed as soon as its
+ * inputs are. Constraints are checked at the level of their last variable.
+ */
+function orderLevels(plan: ComponentPlan, root: RootState): Level[] {
+  const inPlan = new Set(plan.vars);
+  const byName = new Map(root.vars.map((v) => [v.name, v]));
+  const openVarsOf = (names: string[]) => [...new Set(names.map((n) => byName.get(n)!))].filter((v) => inPlan.has(v));
+  const defOf = new Map(plan.definitions.map((d) => [d.target, d]));
+  const cons = plan.constraints
+    .filter((c) => !plan.definitions.some((d) => d.constraint.id === c.id))
+    .map((c) => ({ c, vars: openVarsOf(c.names) }));
+  const placed: IntVar[] = [];
+  const isPlaced = new Set<IntVar>();
+  const place = (v: IntVar) => { placed.push(v); isPlaced.add(v); };
+  const placeDefined = () => {
+    let again = true;
+    while (again) {
+      again = false;
+      for (const [t, d] of defOf) {
+        if (!isPlaced.has(t) && d.inputs.every((x) => !inPlan.has(x) || isPlaced.has(x))) { place(t); again = true; }
+      }
+    }
+  };
+  placeDefined();
+  while (placed.length < plan.vars.length) {
+    let best: IntVar | null = null;
+    let bestKey: number[] = [];
+    for (const v of plan.vars) {
+      if (isPlaced.has(v) || defOf.has(v)) continue;
+      let completes = 0, touches = 0;
+      for (const { vars } of cons) {
+        if (!vars.includes(v)) continue;
+        const missing = vars.filter((x) => !isPlaced.has(x) && x !== v).length;
+        if (missing === 0) completes++;
+        if (vars.some((x) => isPlaced.has(x))) touches++;
+      }
+      const degree = cons.filter(({ vars }) => vars.includes(v)).length;
+      const key = [completes, touches, placed.length === 0 ? degree : 0, -v.size()];
+      if (best === null || greater(key, bestKey)) { best = v; bestKey = key; }
+    }
+    if (best === null) {
+      // only defined variables remain whose inputs are not all placeable: place them as searched ones
+      best = plan.vars.find((v) => !isPlaced.has(v))!;
+      defOf.delete(best);
+    }
+    place(best);
+    placeDefined();
+  }
+  const levelOf = new Map(placed.map((v, i) => [v, i]));
+  return placed.map((v, i) => {
+    const def = defOf.get(v);
+    const checks = cons
+      .filter(({ vars }) => vars.length > 0 && Math.max(...vars.map((x) => levelOf.get(x)!)) === i)
+      .map(({ c }) => ({ pred: root.preds[c.id], constraint: c.id }));
+    const depVars = new Set<IntVar>();
+    for (const { vars } of cons) if (vars.includes(v) && Math.max(...vars.map((x) => levelOf.get(x)!)) === i) vars.forEach((x) => x !== v && depVars.add(x));
+    if (def) def.inputs.forEach((x) => inPlan.has(x) && depVars.add(x));
+    const candidates = v.finite ? Int32Array.from(v.codes()).sort() : new Int32Array(0);
+    return {
+      v, candidates, checks,
+      deps: [...depVars].map((x) => levelOf.get(x)!).sort((a, b) => a - b),
+      ...(def ? { define: def.formula } : {}),
+    };
+  });
+}
+
+function greater(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return false;
+}
+
+/** A component with a wide, undefined interval: depth-first search with propagation. */
+class SearchComponent implements Component {
+  readonly vars: IntVar[];
+  readonly runtimeErrors = new Map();
+  private cached: ComponentTable | null = null;
+  constructor(plan: ComponentPlan, private readonly root: RootState) {
+    // finite variables first (smallest domains first), wide intervals last: they are split, not listed
+    this.vars = [...plan.vars].sort((a, b) => Number(!a.finite) - Number(!b.finite) || a.size() - b.size());
+  }
+  count(): number { return this.table().count; }
+  table(): ComponentTable {
+    if (this.cached) return this.cached;
+    const cols: number[][] = this.vars.map(() => []);
+    let count = 0;
+    const { store } = this.root;
+    store.sm.save();
+    dfs(store, {
+      vars: this.vars,
+      onSolution: () => {
+        this.vars.forEach((v, k) => cols[k].push(v.finite ? v.boundCode() : v.min()));
+        if (++count > SEARCH_LIMIT) {
+          throw new UserError(`the space has more than ${SEARCH_LIMIT} configurations over ${this.vars.filter((v) => !v.finite).map((v) => v.name).join(', ')}; narrow the intervals`);
+        }
+        return true;
+      },
+    });
+    store.sm.restore();
+    this.cached = { count, columns: cols.map((c) => Float64Array.from(c)) };
+    return this.cached;
+  }
+  valueOf(k: number, entry: number): Value {
+    const v = this.vars[k];
+    return v.finite ? v.raw[entry] : entry;
+  }
+}

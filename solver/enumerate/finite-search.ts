@@ -1,0 +1,227 @@
+// Counting and enumerating one component of finite variables: a depth-first search in a static order
+// where each constraint is checked at the level of its last variable (forward checking: a level's
+// surviving values are computed once on entry). Two things keep it fast on real spaces:
+//  - a level's surviving values depend only on the values of the levels its checks read; they are
+//    cached against those values, so e.g. `t % u == 0` is re-evaluated only when t changes;
+//  - once the remaining levels no longer read each other, the rest of the subtree is a Cartesian
+//    product: counted as a product of sizes, enumerated in bulk.
+import type { IntVar } from '../engine/var.ts';
+import { PyRuntimeError } from '../expr/python.ts';
+
+export type Predicate = (v: ArrayLike<unknown>) => unknown;
+
+export interface LevelCheck {
+  pred: Predicate;
+  /** index of the model constraint, for error accounting */
+  constraint: number;
+}
+
+export interface Level {
+  v: IntVar;
+  /** candidate codes (finite var) or candidate values (computed interval var), ascending */
+  candidates: Int32Array;
+  checks: LevelCheck[];
+  /** earlier levels whose values the checks (and the definition) read */
+  deps: number[];
+  /** computed level: the value is this formula of earlier levels, not a choice */
+  define?: Predicate;
+}
+
+/** A component's configurations, column-major: column k holds level k's code (or value, for computed interval vars). */
+export interface ComponentTable {
+  count: number;
+  columns: (Uint8Array | Uint16Array | Int32Array | Float64Array)[];
+}
+
+export class FiniteSearch {
+  private readonly n: number;
+  private readonly valid: Int32Array[];
+  private readonly validLen: Int32Array;
+  private readonly lastKey: Float64Array[];
+  private readonly ready: Uint8Array;
+  private readonly pos: Int32Array;
+  /** code or value currently chosen at each level */
+  private readonly chosen: Float64Array;
+  /** first level from which the remaining levels read only earlier ones */
+  private readonly tail: number;
+  /** evaluations that raised a Python runtime error, by constraint index */
+  readonly runtimeErrors = new Map<number, { count: number; type: string }>();
+
+  constructor(private readonly levels: Level[], private readonly cur: unknown[]) {
+    const n = (this.n = levels.length);
+    this.valid = levels.map((l) => new Int32Array(l.define ? 1 : l.candidates.length));
+    this.validLen = new Int32Array(n);
+    this.lastKey = levels.map((l) => new Float64Array(l.deps.length).fill(NaN));
+    this.ready = new Uint8Array(n);
+    this.pos = new Int32Array(n);
+    this.chosen = new Float64Array(n);
+    let tail = n;
+    let maxDep = -1;
+    for (let i = n - 1; i >= 0; i--) {
+      for (const d of levels[i].deps) maxDep = Math.max(maxDep, d);
+      if (maxDep < i) tail = i;
+    }
+    this.tail = tail;
+  }
+
+  /** Number of configurations. */
+  count(): number {
+    let total = 0;
+    this.walk(() => {
+      let p = 1;
+      for (let j = this.tail; j < this.n; j++) p *= this.validLen[j];
+      total += p;
+    });
+    return total;
+  }
+
+  /** All configurations, materialised. */
+  table(): ComponentTable {
+    const n = this.n;
+    let cap = 1024;
+    let count = 0;
+    const make = (k: number, size: number) => {
+      const l = this.levels[k];
+      if (!l.v.finite) return new Float64Array(size);
+      const m = l.v.raw.length;
+      return m <= 256 ? new Uint8Array(size) : m <= 65536 ? new Uint16Array(size) : new Int32Array(size);
+    };
+    let columns = this.levels.map((_, k) => make(k, cap));
+    const tail = this.tail;
+    const chosen = this.chosen;
+    const idx = new Int32Array(n);
+    this.walk(() => {
+      let rows = 1;
+      for (let j = tail; j < n; j++) rows *= this.validLen[j];
+      if (count + rows > cap) {
+        while (count + rows > cap) cap *= 2;
+        columns = columns.map((c, k) => { const d = make(k, cap); d.set(c.subarray(0, count)); return d; });
+      }
+      for (let k = 0; k < tail; k++) columns[k].fill(chosen[k], count, count + rows);
+      // odometer over the independent tail levels
+      for (let j = tail; j < n; j++) idx[j] = 0;
+      for (let r = count; r < count + rows; r++) {
+        for (let j = tail; j < n; j++) columns[j][r] = this.valid[j][idx[j]];
+        for (let j = n - 1; j >= tail; j--) {
+          if (++idx[j] < this.validLen[j]) break;
+          idx[j] = 0;
+        }
+      }
+      count += rows;
+    });
+    return { count, columns: columns.map((c) => c.subarray(0, count)) as ComponentTable['columns'] };
+  }
+
+  /** Depth-first search down to the independent tail; calls `atTail` with every level < tail chosen and every tail level's survivors computed. */
+  private walk(atTail: () => void): void {
+    const n = this.n, tail = this.tail, pos = this.pos, valid = this.valid, validLen = this.validLen;
+    const levels = this.levels, cur = this.cur, chosen = this.chosen;
+    const prepareTail = (): boolean => {
+      for (let j = tail; j < n; j++) if (!this.prepare(j)) return false;
+      return true;
+    };
+    if (tail === 0) {
+      if (prepareTail()) atTail();
+      return;
+    }
+    if (!this.prepare(0)) return;
+    let i = 0;
+    pos[0] = 0;
+    for (;;) {
+      const c = valid[i][pos[i]];
+      chosen[i] = c;
+      const l = levels[i];
+      cur[l.v.id] = l.v.finite ? l.v.raw[c] : c;
+      let descended = false;
+      if (i + 1 === tail) {
+        if (prepareTail()) atTail();
+      } else if (this.prepare(i + 1)) {
+        i++;
+        pos[i] = 0;
+        descended = true;
+      }
+      if (descended) continue;
+      while (++pos[i] >= validLen[i]) {
+        if (--i < 0) return;
+      }
+    }
+  }
+
+  /** Computes level i's surviving candidates (unless cached for the same values of its dependencies); false when none. */
+  private prepare(i: number): boolean {
+    const l = this.levels[i];
+    const deps = l.deps, key = this.lastKey[i], chosen = this.chosen;
+    let same = this.ready[i] === 1;
+    for (let k = 0; k < deps.length; k++) {
+      const c = chosen[deps[k]];
+      if (key[k] !== c) { key[k] = c; same = false; }
+    }
+    if (same) return this.validLen[i] > 0;
+    this.ready[i] = 1;
+    const cur = this.cur, v = l.v, checks = l.checks, out = this.valid[i];
+    let n = 0;
+    if (l.define) {
+      const code = this.computed(l);
+      if (code !== null) {
+        cur[v.id] = v.finite ? v.raw[code] : code;
+        if (this.passes(checks)) out[n++] = code;
+      }
+    } else {
+      const cand = l.candidates, raw = v.raw;
+      for (let k = 0; k < cand.length; k++) {
+        const c = cand[k];
+        cur[v.id] = raw[c];
+        if (this.passes(checks)) out[n++] = c;
+      }
+    }
+    this.validLen[i] = n;
+    return n > 0;
+  }
+
+  private passes(checks: LevelCheck[]): boolean {
+    const cur = this.cur;
+    for (let k = 0; k < checks.length; k++) {
+      try {
+        if (!checks[k].pred(cur)) return false;
+      } catch (e) {
+        if (!(e instanceof PyRuntimeError)) throw e;
+        this.noteError(checks[k].constraint, e);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** the code (finite var) or value (interval var) of a computed level, or null when it falls outside the domain */
+  private computed(l: Level): number | null {
+    let value: unknown;
+    try {
+      value = l.define!(this.cur);
+    } catch (e) {
+      if (!(e instanceof PyRuntimeError)) throw e;
+      return null;
+    }
+    if (typeof value === 'boolean') value = value ? 1 : 0;
+    const v = l.v;
+    if (v.finite) {
+      const code = typeof value === 'number' ? v.codeOf(value) : v.raw.indexOf(value as string);
+      return code >= 0 && binaryHas(l.candidates, code) ? code : null;
+    }
+    return typeof value === 'number' && v.containsValue(value) ? value : null;
+  }
+
+  private noteError(constraint: number, e: PyRuntimeError): void {
+    const rec = this.runtimeErrors.get(constraint);
+    if (rec) rec.count++;
+    else this.runtimeErrors.set(constraint, { count: 1, type: e.pyType });
+  }
+}
+
+function binaryHas(sorted: Int32Array, x: number): boolean {
+  let lo = 0, hi = sorted.length - 1;
+  while (lo <= hi) {
+    const m = (lo + hi) >> 1;
+    if (sorted[m] < x) lo = m + 1; else if (sorted[m] > x) hi = m - 1; else return true;
+  }
+  return false;
+}

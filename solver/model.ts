@@ -1,0 +1,157 @@
+// From a spec to the solver's model: validated parameters, constants folded into the constraints,
+// constraints split into their conjuncts (each part remembers the user's whole text), objectives parsed.
+// Every problem a user can fix is a UserError that says where.
+import type { Expr, Value } from './expr/ast.ts';
+import { parseExpression } from './expr/parser.ts';
+import { freeNames, splitConjuncts, substitute } from './expr/analyze.ts';
+import type { Goal, ParameterDomain, SpaceSpec } from './spec/spec.ts';
+import { UserError } from './user-error.ts';
+
+export interface ModelParam {
+  name: string;
+  /** values as the user listed them (list parameters) */
+  listed: Value[] | null;
+  /** values sorted for the engine: numbers ascending, then strings in listed order */
+  sorted: Value[] | null;
+  interval: { lo: number; hi: number } | null;
+}
+
+export interface ModelConstraint {
+  /** index of this part among all constraint parts */
+  id: number;
+  /** index of the spec constraint it came from */
+  origin: number;
+  /** the user's text of the whole constraint (or its label) */
+  text: string;
+  /** the user's text of this part, when the constraint was split */
+  part: string;
+  expr: Expr;
+  names: string[];
+}
+
+export interface ModelGoal { sense: 'max' | 'min'; text: string; expr: Expr; names: string[] }
+
+export interface Model {
+  name: string;
+  params: ModelParam[];
+  index: Map<string, number>;
+  constants: Record<string, Value>;
+  constraints: ModelConstraint[];
+  /** spec constraints that folded to a constant False: the space is empty because of them */
+  alwaysFalse: { origin: number; text: string }[];
+  goals: ModelGoal[];
+  /** texts of all spec constraints, by origin */
+  texts: string[];
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'for', 'True', 'False', 'None', 'lambda']);
+const MAX_INT = 2 ** 53 - 1;
+
+export function buildModel(spec: SpaceSpec, where = 'spec'): Model {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new UserError('a search-space spec must be a JSON object', where);
+  const constants: Record<string, Value> = {};
+  for (const [k, v] of Object.entries(spec.constants ?? {})) {
+    checkName(k, `${where}.constants`);
+    if (!isValue(v)) throw new UserError(`constant ${k} must be a number, string or boolean, not ${JSON.stringify(v)}`, `${where}.constants.${k}`);
+    constants[k] = v;
+  }
+  if (typeof spec.parameters !== 'object' || spec.parameters === null || Array.isArray(spec.parameters)) {
+    throw new UserError('"parameters" must be an object mapping names to value lists or {"min", "max"}', where);
+  }
+  const params: ModelParam[] = [];
+  const index = new Map<string, number>();
+  for (const [name, dom] of Object.entries(spec.parameters)) {
+    const at = `${where}.parameters.${name}`;
+    checkName(name, at);
+    if (name in constants) throw new UserError(`${name} is both a constant and a parameter`, at);
+    index.set(name, params.length);
+    params.push(makeParam(name, dom, at));
+  }
+  if (params.length === 0) throw new UserError('"parameters" is empty', where);
+
+  const known = (n: string) => index.has(n) || n in constants;
+  const knownList = () => [...index.keys(), ...Object.keys(constants)].join(', ');
+  const rawConstraints = spec.constraints ?? [];
+  if (!Array.isArray(rawConstraints)) throw new UserError('"constraints" must be a list of expression strings', where);
+  const constraints: ModelConstraint[] = [];
+  const alwaysFalse: Model['alwaysFalse'] = [];
+  const texts: string[] = [];
+  rawConstraints.forEach((c, origin) => {
+    const at = `${where}.constraints[${origin}]`;
+    const src = typeof c === 'string' ? c : c && typeof c === 'object' && typeof c.expr === 'string' ? c.expr : null;
+    if (src === null) throw new UserError('a constraint must be an expression string or {"expr": string, "label"?: string}', at);
+    const label = typeof c === 'object' && typeof c.label === 'string' ? c.label : undefined;
+    const text = label ?? src;
+    texts.push(text);
+    const parsed = parseExpression(src, at);
+    for (const n of freeNames(parsed)) {
+      if (!known(n)) throw new UserError(`unknown name '${n}' in "${src}" (known: ${knownList()})`, at);
+    }
+    const folded = substitute(parsed, constants, src, at);
+    for (const partExpr of splitConjuncts(folded)) {
+      const names = freeNames(partExpr);
+      if (names.length === 0) {
+        const truth = partExpr.kind === 'bool' ? partExpr.value : partExpr.kind === 'num' ? partExpr.value !== 0 : partExpr.kind === 'str' ? partExpr.value !== '' : null;
+        if (truth === true) continue;
+        if (truth === false) { alwaysFalse.push({ origin, text }); continue; }
+      }
+      constraints.push({
+        id: constraints.length, origin, text,
+        part: src.slice(partExpr.start, partExpr.end) || text,
+        expr: partExpr, names,
+      });
+    }
+  });
+
+  const goals: ModelGoal[] = [];
+  const obj = spec.objective;
+  if (obj !== undefined) {
+    const list: Goal[] = typeof obj === 'object' && obj !== null && 'lexicographic' in obj ? obj.lexicographic : [obj as Goal];
+    if (!Array.isArray(list) || list.length === 0) throw new UserError('"lexicographic" must be a non-empty list of {"maximize"|"minimize": expression}', `${where}.objective`);
+    list.forEach((g, k) => {
+      const at = `${where}.objective${'lexicographic' in (obj as object) ? `.lexicographic[${k}]` : ''}`;
+      const sense = g && typeof g === 'object' && 'maximize' in g ? 'max' : g && typeof g === 'object' && 'minimize' in g ? 'min' : null;
+      const text = sense === 'max' ? (g as { maximize: string }).maximize : sense === 'min' ? (g as { minimize: string }).minimize : null;
+      if (sense === null || typeof text !== 'string') throw new UserError('an objective is {"maximize": expression} or {"minimize": expression}', at);
+      const parsed = parseExpression(text, at);
+      for (const n of freeNames(parsed)) if (!known(n)) throw new UserError(`unknown name '${n}' in objective "${text}" (known: ${knownList()})`, at);
+      const expr = substitute(parsed, constants, text, at);
+      goals.push({ sense, text, expr, names: freeNames(expr) });
+    });
+  }
+  return { name: typeof spec.name === 'string' ? spec.name : 'space', params, index, constants, constraints, alwaysFalse, goals, texts };
+}
+
+function checkName(name: string, at: string): void {
+  if (!IDENT.test(name) || KEYWORDS.has(name)) throw new UserError(`'${name}' is not a valid name (letters, digits and _, not starting with a digit, not a Python keyword)`, at);
+}
+
+function isValue(v: unknown): v is Value {
+  return (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' || typeof v === 'boolean';
+}
+
+function makeParam(name: string, dom: ParameterDomain, at: string): ModelParam {
+  if (Array.isArray(dom)) {
+    if (dom.length === 0) throw new UserError(`parameter ${name} has no values`, at);
+    const seen = new Map<string, number>();
+    dom.forEach((v, i) => {
+      if (!isValue(v)) throw new UserError(`value ${JSON.stringify(v)} is not a number, string or boolean`, `${at}[${i}]`);
+      // Python equality: True == 1 == 1.0, so these are the same value
+      const key = typeof v === 'string' ? `s:${v}` : `n:${Number(v)}`;
+      if (seen.has(key)) throw new UserError(`value ${JSON.stringify(v)} is listed twice (also at [${seen.get(key)}])`, `${at}[${i}]`);
+      seen.set(key, i);
+    });
+    const nums = dom.filter((v) => typeof v !== 'string').sort((a, b) => Number(a) - Number(b));
+    const strs = dom.filter((v) => typeof v === 'string');
+    return { name, listed: dom, sorted: [...nums, ...strs], interval: null };
+  }
+  if (typeof dom === 'object' && dom !== null && 'min' in dom && 'max' in dom) {
+    const { min, max } = dom;
+    if (!Number.isInteger(min) || !Number.isInteger(max)) throw new UserError(`"min" and "max" of ${name} must be integers`, at);
+    if (min > max) throw new UserError(`"min" (${min}) is larger than "max" (${max})`, at);
+    if (Math.abs(min) > MAX_INT || Math.abs(max) > MAX_INT) throw new UserError(`bounds of ${name} exceed ±2^53−1`, at);
+    return { name, listed: null, sorted: null, interval: { lo: min, hi: max } };
+  }
+  throw new UserError(`parameter ${name} must be a list of values or {"min": int, "max": int}`, at);
+}

@@ -1,0 +1,164 @@
+// The generic propagator: any Python-semantics constraint, whatever its shape.
+//  - all variables bound: evaluate it;
+//  - one finite variable left: forward checking (remove the values that fail);
+//  - a few small finite variables left: generalised arc consistency by enumerating their combinations;
+//  - otherwise: interval reasoning — fail when no point of the current box can satisfy it, retire it
+//    when every point does, and shave the bounds of numeric variables by binary search.
+import type { Expr } from '../expr/ast.ts';
+import { PyRuntimeError } from '../expr/python.ts';
+import { truthOf, type Box } from '../expr/range.ts';
+import type { Propagator, Store } from '../engine/store.ts';
+import type { IntVar } from '../engine/var.ts';
+
+/** Largest number of combinations enumerated for arc consistency. */
+const GAC_LIMIT = 4096;
+
+export type Predicate = (v: ArrayLike<unknown>) => boolean;
+
+/** Evaluates a compiled constraint; a Python runtime error (division by zero, type error) means "not satisfied". */
+export function holds(pred: Predicate, cur: ArrayLike<unknown>): boolean {
+  try {
+    return pred(cur);
+  } catch (e) {
+    if (e instanceof PyRuntimeError) return false;
+    throw e;
+  }
+}
+
+export class CheckPropagator implements Propagator {
+  activeSlot = -1;
+  scheduled = false;
+  private readonly box: (name: string) => Box | undefined;
+
+  constructor(
+    private readonly store: Store,
+    readonly vars: readonly IntVar[],
+    private readonly expr: Expr,
+    private readonly pred: Predicate,
+  ) {
+    const byName = new Map(vars.map((v) => [v.name, v]));
+    this.box = (name) => {
+      const v = byName.get(name);
+      if (!v || !v.numeric) return undefined;
+      if (v.finite && v.size() <= 32) {
+        const values = Array.from(v.codes(), (c) => v.vals[c]).sort((a, b) => a - b);
+        return { lo: values[0], hi: values[values.length - 1], values };
+      }
+      return { lo: v.min(), hi: v.max() };
+    };
+  }
+
+  propagate(): boolean {
+    const store = this.store;
+    const cur = store.cur;
+    let unbound: IntVar[] | null = null;
+    let product = 1;
+    let allFinite = true;
+    for (const v of this.vars) {
+      const s = v.size();
+      if (s > 1) {
+        (unbound ??= []).push(v);
+        product *= s;
+        if (!v.finite) allFinite = false;
+      }
+    }
+    if (unbound === null) {
+      store.deactivate(this);
+      return holds(this.pred, cur);
+    }
+    if (unbound.length === 1 && allFinite) {
+      store.deactivate(this);
+      return this.forwardCheck(unbound[0]);
+    }
+    if (allFinite && product <= GAC_LIMIT) return this.arcConsistency(unbound);
+    return this.intervalReasoning(unbound);
+  }
+
+  private forwardCheck(x: IntVar): boolean {
+    const cur = this.store.cur;
+    const dead: number[] = [];
+    for (const c of x.codes()) {
+      cur[x.id] = x.raw[c];
+      if (!holds(this.pred, cur)) dead.push(c);
+    }
+    for (const c of dead) if (!x.removeCode(c)) return false;
+    if (x.size() === 1) cur[x.id] = x.value();
+    return true;
+  }
+
+  private arcConsistency(xs: IntVar[]): boolean {
+    const cur = this.store.cur;
+    const doms = xs.map((x) => Array.from(x.codes()));
+    const supported = xs.map((x) => new Uint8Array(x.raw.length));
+    const idx = new Int32Array(xs.length);
+    const n = xs.length;
+    for (let k = 0; k < n; k++) cur[xs[k].id] = xs[k].raw[doms[k][0]];
+    // odometer over the combinations of the unbound variables
+    let everyTupleHolds = true;
+    for (;;) {
+      if (holds(this.pred, cur)) for (let k = 0; k < n; k++) supported[k][doms[k][idx[k]]] = 1;
+      else everyTupleHolds = false;
+      let k = n - 1;
+      while (k >= 0) {
+        idx[k]++;
+        if (idx[k] < doms[k].length) { cur[xs[k].id] = xs[k].raw[doms[k][idx[k]]]; break; }
+        idx[k] = 0; cur[xs[k].id] = xs[k].raw[doms[k][0]]; k--;
+      }
+      if (k < 0) break;
+    }
+    // entailed: nothing left to prune, ever (domains only shrink)
+    if (everyTupleHolds) this.store.deactivate(this);
+    for (let k = 0; k < n; k++) {
+      for (const c of doms[k]) if (!supported[k][c] && !xs[k].removeCode(c)) return false;
+    }
+    for (const x of xs) if (x.size() === 1) cur[x.id] = x.value();
+    return true;
+  }
+
+  private intervalReasoning(xs: IntVar[]): boolean {
+    const t = truthOf(this.expr, this.box);
+    if (t === 0) return false;
+    if (t === 1) { this.store.deactivate(this); return true; }
+    for (const x of xs) if (x.numeric && !this.shave(x)) return false;
+    return true;
+  }
+
+  /** Tightens x's bounds: the outermost values for which the constraint cannot hold are cut off. */
+  private shave(x: IntVar): boolean {
+    const box = this.box;
+    const restricted = (lo: number, hi: number) => (name: string) => (name === x.name ? { lo, hi } : box(name));
+    const test = (lo: number, hi: number) => truthOf(this.expr, restricted(lo, hi)) !== 0;
+    if (x.finite) {
+      // binary search over the sorted codes between the current bounds
+      let a = x.minCode(), b = x.maxCode();
+      const vals = x.vals;
+      if (!test(vals[a], vals[a])) {
+        let lo = a, hi = b; // find the smallest code c with test(vals[a], vals[c]) true
+        while (lo < hi) { const m = (lo + hi) >> 1; if (test(vals[a], vals[m])) hi = m; else lo = m + 1; }
+        if (!test(vals[a], vals[lo])) return false;
+        if (!x.removeBelow(vals[lo])) return false;
+        a = x.minCode();
+      }
+      if (!test(vals[b], vals[b])) {
+        let lo = a, hi = b; // largest code c with test(vals[c], vals[b]) true
+        while (lo < hi) { const m = (lo + hi + 1) >> 1; if (test(vals[m], vals[b])) lo = m; else hi = m - 1; }
+        if (!x.removeAbove(vals[lo])) return false;
+      }
+      return true;
+    }
+    const lo0 = x.min(), hi0 = x.max();
+    if (!test(lo0, lo0)) {
+      let lo = lo0, hi = hi0;
+      while (lo < hi) { const m = Math.floor((lo + hi) / 2); if (test(lo0, m)) hi = m; else lo = m + 1; }
+      if (!test(lo0, lo)) return false;
+      if (!x.removeBelow(lo)) return false;
+    }
+    const lo1 = x.min();
+    if (!test(hi0, hi0)) {
+      let lo = lo1, hi = hi0;
+      while (lo < hi) { const m = Math.ceil((lo + hi) / 2); if (test(m, hi0)) lo = m; else hi = m - 1; }
+      if (!x.removeAbove(lo)) return false;
+    }
+    return true;
+  }
+}
