@@ -333,7 +333,7 @@ export async function readCudaDevicesWithLibcuda(libraries: string[] = CUDA_LIBR
       maxBlockDimX: attr(A.maxBlockDimX),
       maxBlockDimY: attr(A.maxBlockDimY),
       maxBlockDimZ: attr(A.maxBlockDimZ),
-      via: `cuDeviceGetAttribute (libcuda, ${driver})`,
+      via: `libcuda (cuDeviceGetAttribute, cuDeviceTotalMem_v2), ${driver}`,
     };
     for (const k of Object.keys(rec) as (keyof CudaDeviceRecord)[]) if (rec[k] === undefined) delete rec[k];
     records.push(rec);
