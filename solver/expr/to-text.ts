@@ -51,7 +51,8 @@ function render(e: Expr): [string, number] {
 
 function numberText(value: number, isFloat: boolean): [string, number] {
   if (Number.isNaN(value)) return ["float('nan')", ATOM];
-  if (!Number.isFinite(value)) return [value > 0 ? "float('inf')" : "-float('inf')", value > 0 ? ATOM : UNARY];
+  // 1e999 is how Python source spells an infinite float literal (it overflows to inf)
+  if (!Number.isFinite(value)) return value > 0 ? ['1e999', ATOM] : ['-1e999', UNARY];
   const magnitude = Math.abs(value);
   let text: string;
   if (!isFloat && Number.isInteger(magnitude)) {
