@@ -479,11 +479,21 @@ export function matchWebGpuAdapter(rec: WebGpuAdapterRecord, profiles: Profile[]
 
 const probes: DeviceProbe[] = [cudaProbe()];
 
-/** Adds a probe (e.g. WebGPU) that detectDevices() runs after the built-in ones. */
-export function registerDeviceProbe(probe: DeviceProbe): void {
+/**
+ * Adds a probe (e.g. WebGPU) that detectDevices() runs after the built-in ones; one of the same name is
+ * replaced. Returns a function that removes it again.
+ */
+export function registerDeviceProbe(probe: DeviceProbe): () => void {
   const i = probes.findIndex((p) => p.name === probe.name);
+  const previous = i >= 0 ? probes[i] : undefined;
   if (i >= 0) probes[i] = probe;
   else probes.push(probe);
+  return () => {
+    const j = probes.indexOf(probe);
+    if (j < 0) return;
+    if (previous) probes[j] = previous;
+    else probes.splice(j, 1);
+  };
 }
 
 export function registeredDeviceProbes(): readonly DeviceProbe[] {
