@@ -7,6 +7,12 @@ import type { IntVar } from './engine/var.ts';
 import { FiniteSearch, type ComponentTable, type Level } from './enumerate/finite-search.ts';
 import type { ComponentPlan } from './factor.ts';
 import type { RootState } from './root.ts';
+import { isAntitone } from './expr/monotone.ts';
+import { freeNames, substitute } from './expr/analyze.ts';
+import { inline } from './expr/inline.ts';
+import type { Expr } from './expr/ast.ts';
+import type { Predicate } from './propagators/check.ts';
+import type { Box } from './expr/range.ts';
 import { UserError } from './user-error.ts';
 
 /** Most configurations a component with a wide interval may have before enumeration gives up. */
@@ -82,9 +88,15 @@ function orderLevels(plan: ComponentPlan, root: RootState): Level[] {
   const byName = new Map(root.vars.map((v) => [v.name, v]));
   const openVarsOf = (names: string[]) => [...new Set(names.map((n) => byName.get(n)!))].filter((v) => inPlan.has(v));
   const defOf = new Map(plan.definitions.map((d) => [d.target, d]));
+  // constraints on computed variables are rewritten over the searched ones (definitions inlined)
+  const defExprs = new Map(plan.definitions.map((d) => [d.target.name, d.expr]));
   const cons = plan.constraints
     .filter((c) => !plan.definitions.some((d) => d.constraint.id === c.id))
-    .map((c) => ({ c, vars: openVarsOf(c.names) }));
+    .map((c) => {
+      const usesComputed = c.names.some((n) => defExprs.has(n));
+      const expr = usesComputed ? inline(c.expr, defExprs) : c.expr;
+      return { c, expr, pred: usesComputed ? root.compile(expr) : root.preds[c.id], vars: openVarsOf(usesComputed ? freeNames(expr) : c.names) };
+    });
   const placed: IntVar[] = [];
   const isPlaced = new Set<IntVar>();
   const place = (v: IntVar) => { placed.push(v); isPlaced.add(v); };
@@ -123,13 +135,34 @@ function orderLevels(plan: ComponentPlan, root: RootState): Level[] {
     placeDefined();
   }
   const levelOf = new Map(placed.map((v, i) => [v, i]));
+  const box = (name: string): Box | undefined => {
+    const x = byName.get(name);
+    return x && x.numeric && x.size() > 0 ? { lo: x.min(), hi: x.max() } : undefined;
+  };
+  // every check sits at the level of its last variable; where it is antitone in its later variables,
+  // a copy with those variables at their smallest values is a necessary condition one level up
+  // (bound projection), which lets the scan of that level stop early too
+  interface Placed { expr: Expr; pred: Predicate; constraint: number; vars: IntVar[]; level: number }
+  const placedChecks: Placed[] = [];
+  for (const { c, expr: full, pred, vars } of cons) {
+    if (vars.length === 0) { placedChecks.push({ expr: full, pred, constraint: c.id, vars, level: 0 }); continue; }
+    const byLevel = [...vars].sort((a, b) => levelOf.get(a)! - levelOf.get(b)!);
+    placedChecks.push({ expr: full, pred, constraint: c.id, vars, level: levelOf.get(byLevel[byLevel.length - 1])! });
+    let expr = full;
+    for (let k = byLevel.length - 1; k > 0; k--) {
+      const x = byLevel[k];
+      if (defOf.has(x) || !x.numeric || !isAntitone(expr, x.name, box)) break;
+      expr = substitute(expr, { [x.name]: x.min() });
+      const rest = byLevel.slice(0, k);
+      placedChecks.push({ expr, pred: root.compile(expr), constraint: c.id, vars: rest, level: levelOf.get(rest[rest.length - 1])! });
+    }
+  }
   return placed.map((v, i) => {
     const def = defOf.get(v);
-    const checks = cons
-      .filter(({ vars }) => vars.length > 0 && Math.max(...vars.map((x) => levelOf.get(x)!)) === i)
-      .map(({ c }) => ({ pred: root.preds[c.id], constraint: c.id }));
+    const here = placedChecks.filter((p) => p.level === i);
+    const checks = here.map((p) => ({ pred: p.pred, constraint: p.constraint, antitone: !def && v.numeric && isAntitone(p.expr, v.name, box) }));
     const depVars = new Set<IntVar>();
-    for (const { vars } of cons) if (vars.includes(v) && Math.max(...vars.map((x) => levelOf.get(x)!)) === i) vars.forEach((x) => x !== v && depVars.add(x));
+    for (const p of here) p.vars.forEach((x) => x !== v && depVars.add(x));
     if (def) def.inputs.forEach((x) => inPlan.has(x) && depVars.add(x));
     const candidates = v.finite ? Int32Array.from(v.codes()).sort() : new Int32Array(0);
     return {

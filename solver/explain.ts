@@ -27,7 +27,7 @@ export interface Explanation {
 export function satisfiable(model: Model, origins: ReadonlySet<number>): boolean {
   if (model.alwaysFalse.some((a) => origins.has(a.origin))) return false;
   const only = new Set(model.constraints.filter((c) => origins.has(c.origin)).map((c) => c.id));
-  const root = propagateRoot(model, { only });
+  const root = propagateRoot(model, { only, reasoning: 'full' });
   if (!root.feasible) return false;
   root.store.sm.save();
   const stopped = dfs(root.store, { vars: root.vars, onSolution: () => false });

@@ -1,7 +1,11 @@
-// Exact optimisation by branch and bound over the propagation engine. A lexicographic objective is
-// solved goal by goal (ConstrINT's preference order): each optimum is then fixed as a constraint for the
-// next goal. Ties are broken explicitly: among optimal configurations, the first in declaration order of
-// the parameters and listed order of their values.
+// Exact optimisation. A lexicographic objective is solved goal by goal (ConstrINT's preference order):
+// each optimum is fixed before the next goal. Ties are broken explicitly: among optimal configurations,
+// the first in declaration order of the parameters and listed order of their values.
+//
+// Two exact methods over the same model:
+//  - over component tables, when the components are small enough to enumerate (the usual case: the
+//    enumerator is fast and any expression, linear or not, can be the objective);
+//  - branch and bound with propagation otherwise (wide intervals that nothing defines).
 import type { Expr, Value } from './expr/ast.ts';
 import { compileExpr } from './expr/compile.ts';
 import { PyRuntimeError } from './expr/python.ts';
@@ -10,21 +14,116 @@ import { dfs } from './engine/search.ts';
 import type { IntVar } from './engine/var.ts';
 import type { Model } from './model.ts';
 import { propagateRoot, type RootState } from './root.ts';
+import { SearchSpace } from './space.ts';
 
 export interface GoalValue { sense: 'max' | 'min'; text: string; value: number }
 
 export type BestResult =
-  | { status: 'optimal'; config: Record<string, Value>; objectives: GoalValue[]; nodes: number }
-  | { status: 'infeasible'; nodes: number };
+  | { status: 'optimal'; config: Record<string, Value>; objectives: GoalValue[]; nodes: number; method: 'tables' | 'branch-and-bound' }
+  | { status: 'infeasible'; nodes: number; method: 'tables' | 'branch-and-bound' };
 
-export function optimize(model: Model): BestResult {
+/** Largest component (or product of components one goal spans) optimised by scanning its table. */
+const TABLE_LIMIT = 4_000_000;
+
+export function optimize(model: Model, opts: { method?: 'tables' | 'branch-and-bound' } = {}): BestResult {
+  if (opts.method !== 'branch-and-bound') {
+    const space = new SearchSpace(model);
+    const byTables = optimizeOverTables(space, model);
+    if (byTables !== null || opts.method === 'tables') return byTables ?? { status: 'infeasible', nodes: 0, method: 'tables' };
+  }
+  return branchAndBound(model);
+}
+
+/** One or more components merged: its rows are tuples of component entries. */
+interface Block { comps: number[]; rows: Int32Array[] }
+
+function optimizeOverTables(space: SearchSpace, model: Model): BestResult | null {
+  const comps = space.blocks();
+  if (comps.some((c) => c.count > TABLE_LIMIT)) return null;
+  if (space.count() === 0) return { status: 'infeasible', nodes: 0, method: 'tables' };
+  const compOf = new Map<number, number>();
+  comps.forEach((c, ci) => c.params.forEach((p) => compOf.set(p, ci)));
+  let blocks: Block[] = comps.map((c, ci) => ({ comps: [ci], rows: Array.from({ length: c.count }, (_, e) => Int32Array.of(e)) }));
+  const env: Value[] = model.params.map((_, p) => (compOf.has(p) ? 0 : space.fixedValue(p)));
+  const load = (b: Block, row: Int32Array) => {
+    b.comps.forEach((ci, j) => {
+      const c = comps[ci];
+      for (let k = 0; k < c.params.length; k++) env[c.params[k]] = c.value(k, row[j]);
+    });
+  };
+  const objectives: GoalValue[] = [];
+  let evaluations = 0;
+  for (const goal of model.goals) {
+    const f = compileExpr(goal.expr, (n) => model.index.get(n)!);
+    const touched = new Set(goal.names.map((n) => compOf.get(model.index.get(n)!)).filter((c) => c !== undefined));
+    const inGoal = blocks.filter((b) => b.comps.some((ci) => touched.has(ci)));
+    const sign = goal.sense === 'max' ? 1 : -1;
+    if (inGoal.length === 0) {
+      // the goal reads only parameters that propagation fixed
+      const v = numeric(f, env);
+      if (v === null) return { status: 'infeasible', nodes: evaluations, method: 'tables' };
+      objectives.push({ sense: goal.sense, text: goal.text, value: v });
+      continue;
+    }
+    let block: Block;
+    if (inGoal.length === 1) block = inGoal[0];
+    else {
+      const size = inGoal.reduce((a, b) => a * b.rows.length, 1);
+      if (size > TABLE_LIMIT) return null;
+      block = inGoal.reduce(mergeBlocks);
+      blocks = [...blocks.filter((b) => !inGoal.includes(b)), block];
+    }
+    let best = -Infinity;
+    let kept: Int32Array[] = [];
+    for (const row of block.rows) {
+      load(block, row);
+      evaluations++;
+      const v = numeric(f, env);
+      if (v === null) continue;
+      const s = sign * v;
+      if (s > best) { best = s; kept = [row]; } else if (s === best) kept.push(row);
+    }
+    if (best === -Infinity) return { status: 'infeasible', nodes: evaluations, method: 'tables' };
+    block.rows = kept;
+    objectives.push({ sense: goal.sense, text: goal.text, value: sign * best });
+  }
+  // tie-break: parameter by parameter in declaration order, keep the rows with its earliest listed value
+  const blockOf = (p: number) => blocks.find((b) => b.comps.includes(compOf.get(p)!))!;
+  model.params.forEach((param, p) => {
+    if (!compOf.has(p)) return;
+    const b = blockOf(p);
+    const j = b.comps.indexOf(compOf.get(p)!);
+    const c = comps[b.comps[j]];
+    const k = c.params.indexOf(p);
+    const rank = (row: Int32Array) => {
+      const v = c.value(k, row[j]);
+      return param.listed ? param.listed.indexOf(v) : Number(v);
+    };
+    let min = Infinity;
+    for (const row of b.rows) min = Math.min(min, rank(row));
+    b.rows = b.rows.filter((row) => rank(row) === min);
+  });
+  for (const b of blocks) load(b, b.rows[0]);
+  const config = Object.fromEntries(model.params.map((p, i) => [p.name, env[i]]));
+  return { status: 'optimal', config, objectives, nodes: evaluations, method: 'tables' };
+}
+
+function mergeBlocks(a: Block, b: Block): Block {
+  const rows: Int32Array[] = [];
+  for (const x of a.rows) for (const y of b.rows) { const r = new Int32Array(x.length + y.length); r.set(x); r.set(y, x.length); rows.push(r); }
+  return { comps: [...a.comps, ...b.comps], rows };
+}
+
+/** Branch and bound over the propagation engine, goal by goal. */
+export function branchAndBound(model: Model): BestResult {
   const fixed: { expr: Expr }[] = [];
   const objectives: GoalValue[] = [];
   let nodes = 0;
   const slotOf = (n: string) => model.index.get(n)!;
+  const infeasible: BestResult = { status: 'infeasible', nodes, method: 'branch-and-bound' };
   for (const goal of model.goals) {
-    const root = propagateRoot(model, { extra: fixed });
-    if (!root.feasible) return { status: 'infeasible', nodes };
+    const root = propagateRoot(model, { extra: fixed, reasoning: 'full' });
+    if (!root.feasible) return { ...infeasible, nodes };
     const f = compileExpr(goal.expr, slotOf);
     const sign = goal.sense === 'max' ? 1 : -1;
     let best = -Infinity; // in "larger is better" units
@@ -46,16 +145,15 @@ export function optimize(model: Model): BestResult {
         return true;
       },
     });
-    if (best === -Infinity) return { status: 'infeasible', nodes };
+    if (best === -Infinity) return { ...infeasible, nodes };
     const value = sign * best;
     objectives.push({ sense: goal.sense, text: goal.text, value });
     fixed.push({ expr: equals(goal.expr, value) });
   }
-  const root = propagateRoot(model, { extra: fixed });
-  if (!root.feasible) return { status: 'infeasible', nodes };
-  const config = firstInDeclaredOrder(model, root);
-  if (config === null) return { status: 'infeasible', nodes };
-  return { status: 'optimal', config, objectives, nodes };
+  const root = propagateRoot(model, { extra: fixed, reasoning: 'full' });
+  const config = root.feasible ? firstInDeclaredOrder(model, root) : null;
+  if (config === null) return { ...infeasible, nodes };
+  return { status: 'optimal', config, objectives, nodes, method: 'branch-and-bound' };
 }
 
 /** The first valid configuration in declaration order of parameters and listed order of values. */

@@ -5,6 +5,8 @@
 import type { Expr, Value } from './expr/ast.ts';
 import { compileExpr, compilePredicate, staticTypeOf, type StaticType } from './expr/compile.ts';
 import { freeNames } from './expr/analyze.ts';
+import { truthOf } from './expr/range.ts';
+import { isAntitone, isIsotone } from './expr/monotone.ts';
 import { Store } from './engine/store.ts';
 import { FINITE_INTERVAL_LIMIT, type IntVar } from './engine/var.ts';
 import type { Model, ModelConstraint } from './model.ts';
@@ -13,6 +15,8 @@ import { DefinitionPropagator, type Formula } from './propagators/definition.ts'
 
 /** Widest interval filtered value by value by a constraint on it alone (then it becomes a value list). */
 const UNARY_FILTER_LIMIT = 1 << 20;
+/** Narrowed intervals up to this width become value lists (cheap to branch on and to check). */
+const LIST_LIMIT = 4096;
 
 export interface Definition {
   constraint: ModelConstraint;
@@ -32,6 +36,8 @@ export interface RootState {
   definitions: Definition[];
   /** false when propagation alone proved the space empty */
   feasible: boolean;
+  /** compiles another constraint over the same variables */
+  compile: (e: Expr) => Predicate;
 }
 
 export interface RootOptions {
@@ -39,6 +45,8 @@ export interface RootOptions {
   only?: ReadonlySet<number>;
   /** extra constraints (e.g. an objective bound), compiled against the same variables */
   extra?: { expr: Expr }[];
+  /** interval reasoning everywhere ('full', for branch and bound) or only where enumeration cannot do without it */
+  reasoning?: 'full' | 'light';
 }
 
 export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
@@ -48,8 +56,7 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
     if (p.sorted) return store.newVar(p.name, { values: p.sorted });
     const { lo, hi } = p.interval!;
     if (hi - lo + 1 <= FINITE_INTERVAL_LIMIT) return store.newVar(p.name, { values: range(lo, hi) });
-    const narrowed = filterWideUnary(lo, hi, active.filter((c) => c.names.length === 1 && c.names[0] === p.name));
-    return narrowed === null ? store.newVar(p.name, { lo, hi }) : store.newVar(p.name, { values: narrowed });
+    return store.newVar(p.name, narrowWide(model, p.name, lo, hi, active.filter((c) => c.names.length === 1 && c.names[0] === p.name)));
   });
   const slotOf = (name: string) => {
     const i = model.index.get(name);
@@ -63,6 +70,8 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
   for (const c of model.constraints) preds[c.id] = compileCheck(c.expr);
   const definitions = findDefinitions(active, vars, model, slotOf, typeOf);
   const checks: CheckPropagator[] = [];
+  const reasoning = opts.reasoning ?? 'light';
+  const computed = new Set(definitions.map((d) => d.target));
   // constant-False constraints make the space empty; explanations (opts.only) account for them themselves
   let feasible = (opts.only !== undefined || model.alwaysFalse.length === 0) && vars.every((v) => v.size() > 0);
   const varsOf = (names: string[]) => names.map((n) => vars[model.index.get(n)!]);
@@ -72,17 +81,17 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
   }
   const postCheck = (p: CheckPropagator) => { if (feasible) feasible = store.post(p); };
   for (const c of active) {
-    const p = new CheckPropagator(store, varsOf(c.names), c.expr, preds[c.id]);
+    const p = new CheckPropagator(store, varsOf(c.names), c.expr, preds[c.id], reasoning, computed);
     checks[c.id] = p;
     postCheck(p);
   }
   for (const e of opts.extra ?? []) {
     const names = freeNames(e.expr);
     if (names.length === 0) { feasible &&= holds(compileCheck(e.expr), store.cur); continue; }
-    postCheck(new CheckPropagator(store, varsOf(names), e.expr, compileCheck(e.expr)));
+    postCheck(new CheckPropagator(store, varsOf(names), e.expr, compileCheck(e.expr), reasoning, computed));
   }
   store.syncBound();
-  return { store, vars, preds, checks, definitions, feasible };
+  return { store, vars, preds, checks, definitions, feasible, compile: compileCheck };
 }
 
 function range(lo: number, hi: number): number[] {
@@ -91,18 +100,53 @@ function range(lo: number, hi: number): number[] {
   return out;
 }
 
-/** Values of a wide interval that satisfy its unary constraints, when it is narrow enough to try each; else null. */
-function filterWideUnary(lo: number, hi: number, unary: ModelConstraint[]): number[] | null {
-  if (unary.length === 0 || hi - lo + 1 > UNARY_FILTER_LIMIT) return null;
-  // the constraint reads a single variable: compile it against slot 0
-  const preds = unary.map((c) => compilePredicate(c.expr, () => 0) as Predicate);
-  const env: Value[] = [0];
-  const out: number[] = [];
-  for (let v = lo; v <= hi; v++) {
-    env[0] = v;
-    if (preds.every((p) => holds(p, env))) out.push(v);
+/**
+ * A wide interval narrowed by the constraints on it alone: first its bounds are shaved by interval
+ * reasoning, then, when narrow enough, each value is tried; the survivors become a value list when
+ * there are few of them (e.g. the divisors in `4096 % x == 0`), else new bounds. Memoised per model,
+ * since optimisation and explanation rebuild the root many times.
+ */
+const unaryMemo = new WeakMap<Model, Map<string, { values: number[] } | { lo: number; hi: number }>>();
+
+function narrowWide(model: Model, name: string, lo: number, hi: number, unary: ModelConstraint[]): { values: number[] } | { lo: number; hi: number } {
+  if (unary.length === 0) return { lo, hi };
+  const key = `${name}:${unary.map((c) => c.id).join(',')}`;
+  let memo = unaryMemo.get(model);
+  if (!memo) unaryMemo.set(model, (memo = new Map()));
+  const known = memo.get(key);
+  if (known) return known;
+  // bounds first: binary search for the outermost values where some constraint can still hold
+  const can = (a: number, b: number) => unary.every((c) => truthOf(c.expr, (n) => (n === name ? { lo: a, hi: b } : undefined)) !== 0);
+  let result: { values: number[] } | { lo: number; hi: number };
+  if (!can(lo, hi)) result = { values: [] };
+  else {
+    let a = lo, b = hi;
+    while (a < b) { const m = Math.floor((a + b) / 2); if (can(lo, m)) b = m; else a = m + 1; }
+    const newLo = a;
+    a = newLo; b = hi;
+    while (a < b) { const m = Math.ceil((a + b) / 2); if (can(m, hi)) a = m; else b = m - 1; }
+    const newHi = a;
+    result = { lo: newLo, hi: newHi };
+    const width = newHi - newLo + 1;
+    // a constraint monotone in the variable holds on an interval: the shaved bounds are then exact
+    const box = (n: string) => (n === name ? { lo: newLo, hi: newHi } : undefined);
+    const exactBounds = unary.every((c) => isAntitone(c.expr, name, box) || isIsotone(c.expr, name, box));
+    if (width <= LIST_LIMIT || (!exactBounds && width <= UNARY_FILTER_LIMIT)) {
+      // the constraints read a single variable: compile them against slot 0
+      const preds = unary.map((c) => compilePredicate(c.expr, () => 0) as Predicate);
+      const env: Value[] = [0];
+      const kept: number[] = [];
+      for (let v = newLo; v <= newHi; v++) {
+        env[0] = v;
+        if (preds.every((p) => holds(p, env))) kept.push(v);
+      }
+      // too many to list: keep the outer bounds (the constraints stay posted, so holes are still excluded)
+      const contiguous = kept.length === 0 || kept[kept.length - 1] - kept[0] + 1 === kept.length;
+      result = kept.length <= LIST_LIMIT || (!contiguous && kept.length <= FINITE_INTERVAL_LIMIT) ? { values: kept } : { lo: kept[0], hi: kept[kept.length - 1] };
+    }
   }
-  return out;
+  memo.set(key, result);
+  return result;
 }
 
 /**

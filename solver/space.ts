@@ -198,7 +198,10 @@ export class SearchSpace {
         const col = columns[v.id], src = t.columns[k];
         const block = t.count * inner;
         // one block: each entry repeated `inner` times; then the block repeated `outer` times
-        for (let e = 0; e < t.count; e++) col.fill(src[e], e * inner, (e + 1) * inner);
+        if (inner === 1) col.set(src);
+        else if (inner < 16) {
+          for (let e = 0, r = 0; e < t.count; e++) for (let j = 0; j < inner; j++) col[r++] = src[e];
+        } else for (let e = 0; e < t.count; e++) col.fill(src[e], e * inner, (e + 1) * inner);
         for (let filled = block; filled < total; filled *= 2) col.copyWithin(filled, 0, Math.min(filled, total - filled));
       });
       outer *= t.count;
@@ -298,6 +301,21 @@ export class SearchSpace {
       runtimeErrors: [...errors].map(([id, e]) => ({ constraint: this.model.constraints[id].text, type: e.type, count: e.count })),
     };
   }
+
+  /**
+   * The independent components with their configurations: for component c, `params` are parameter
+   * indices and `value(k, entry)` the value of params[k] in configuration `entry` of that component.
+   * Parameters in no component were fixed by propagation: `fixedValue(p)`.
+   */
+  blocks(): { params: number[]; count: number; value: (k: number, entry: number) => Value }[] {
+    return this.components().map((comp) => ({
+      params: comp.vars.map((v) => v.id),
+      count: comp.count(),
+      value: (k: number, entry: number) => comp.valueOf(k, comp.table().columns[k][entry]),
+    }));
+  }
+
+  fixedValue(p: number): Value { return this.root.vars[p].value(); }
 
   /** root-propagated domain of a parameter: its remaining values, or its bounds for a wide interval */
   domainOf(name: string): Value[] | { min: number; max: number } {

@@ -14,6 +14,8 @@ export interface LevelCheck {
   pred: Predicate;
   /** index of the model constraint, for error accounting */
   constraint: number;
+  /** once it fails for a candidate, it fails for every larger one: the scan of the level stops */
+  antitone: boolean;
 }
 
 export interface Level {
@@ -30,8 +32,11 @@ export interface Level {
 /** A component's configurations, column-major: column k holds level k's code (or value, for computed interval vars). */
 export interface ComponentTable {
   count: number;
-  columns: (Uint8Array | Uint16Array | Int32Array | Float64Array)[];
+  columns: (Int32Array | Float64Array)[];
 }
+
+/** Largest number of dependency combinations for which a level's survivors are memoised. */
+const MEMO_LIMIT = 4096;
 
 export class FiniteSearch {
   private readonly n: number;
@@ -42,6 +47,12 @@ export class FiniteSearch {
   private readonly pos: Int32Array;
   /** code or value currently chosen at each level */
   private readonly chosen: Float64Array;
+  /**
+   * Per level, survivors memoised by the values of its dependencies, when they have few combinations
+   * (index = mixed-radix number of the dependencies' codes); null where the key space is too large.
+   */
+  private readonly memo: ((Int32Array | undefined)[] | null)[];
+  private readonly memoRadix: Int32Array[];
   /** first level from which the remaining levels read only earlier ones */
   private readonly tail: number;
   /** evaluations that raised a Python runtime error, by constraint index */
@@ -62,6 +73,12 @@ export class FiniteSearch {
       if (maxDep < i) tail = i;
     }
     this.tail = tail;
+    this.memoRadix = levels.map((l) => Int32Array.from(l.deps, (d) => levels[d].v.raw.length));
+    this.memo = levels.map((l, i) => {
+      if (l.deps.length === 0 || l.deps.some((d) => !levels[d].v.finite)) return null;
+      const size = this.memoRadix[i].reduce((a, b) => a * b, 1);
+      return size <= MEMO_LIMIT ? new Array<Int32Array | undefined>(size) : null;
+    });
   }
 
   /** Number of configurations. */
@@ -78,38 +95,43 @@ export class FiniteSearch {
   /** All configurations, materialised. */
   table(): ComponentTable {
     const n = this.n;
+    // one element type for every column keeps the writes below monomorphic
+    const wide = this.levels.some((l) => !l.v.finite);
+    const make = (size: number): Int32Array | Float64Array => (wide ? new Float64Array(size) : new Int32Array(size));
     let cap = 1024;
     let count = 0;
-    const make = (k: number, size: number) => {
-      const l = this.levels[k];
-      if (!l.v.finite) return new Float64Array(size);
-      const m = l.v.raw.length;
-      return m <= 256 ? new Uint8Array(size) : m <= 65536 ? new Uint16Array(size) : new Int32Array(size);
-    };
-    let columns = this.levels.map((_, k) => make(k, cap));
-    const tail = this.tail;
-    const chosen = this.chosen;
+    let columns = this.levels.map(() => make(cap));
+    const tail = this.tail, chosen = this.chosen, valid = this.valid, validLen = this.validLen;
     const idx = new Int32Array(n);
     this.walk(() => {
       let rows = 1;
-      for (let j = tail; j < n; j++) rows *= this.validLen[j];
-      if (count + rows > cap) {
-        while (count + rows > cap) cap *= 2;
-        columns = columns.map((c, k) => { const d = make(k, cap); d.set(c.subarray(0, count)); return d; });
+      for (let j = tail; j < n; j++) rows *= validLen[j];
+      const end = count + rows;
+      if (end > cap) {
+        while (end > cap) cap *= 2;
+        columns = columns.map((c) => { const d = make(cap); d.set(c.subarray(0, count)); return d; });
       }
-      for (let k = 0; k < tail; k++) columns[k].fill(chosen[k], count, count + rows);
-      // odometer over the independent tail levels
-      for (let j = tail; j < n; j++) idx[j] = 0;
-      for (let r = count; r < count + rows; r++) {
-        for (let j = tail; j < n; j++) columns[j][r] = this.valid[j][idx[j]];
-        for (let j = n - 1; j >= tail; j--) {
-          if (++idx[j] < this.validLen[j]) break;
-          idx[j] = 0;
+      for (let k = 0; k < tail; k++) {
+        const col = columns[k], v = chosen[k];
+        for (let r = count; r < end; r++) col[r] = v;
+      }
+      if (tail === n - 1) {
+        const col = columns[tail], src = valid[tail];
+        for (let r = 0; r < rows; r++) col[count + r] = src[r];
+      } else if (tail < n) {
+        // odometer over the independent tail levels
+        for (let j = tail; j < n; j++) idx[j] = 0;
+        for (let r = count; r < end; r++) {
+          for (let j = tail; j < n; j++) columns[j][r] = valid[j][idx[j]];
+          for (let j = n - 1; j >= tail; j--) {
+            if (++idx[j] < validLen[j]) break;
+            idx[j] = 0;
+          }
         }
       }
-      count += rows;
+      count = end;
     });
-    return { count, columns: columns.map((c) => c.subarray(0, count)) as ComponentTable['columns'] };
+    return { count, columns: columns.map((c) => c.subarray(0, count)) };
   }
 
   /** Depth-first search down to the independent tail; calls `atTail` with every level < tail chosen and every tail level's survivors computed. */
@@ -158,38 +180,57 @@ export class FiniteSearch {
     }
     if (same) return this.validLen[i] > 0;
     this.ready[i] = 1;
-    const cur = this.cur, v = l.v, checks = l.checks, out = this.valid[i];
+    const memo = this.memo[i];
+    let slot = -1;
+    if (memo !== null) {
+      const radix = this.memoRadix[i];
+      slot = 0;
+      for (let k = 0; k < deps.length; k++) slot = slot * radix[k] + chosen[deps[k]];
+      const hit = memo[slot];
+      if (hit !== undefined) {
+        this.valid[i] = hit;
+        this.validLen[i] = hit.length;
+        return hit.length > 0;
+      }
+      this.valid[i] = new Int32Array(l.candidates.length || 1);
+    }
+    const cur = this.cur, v = l.v, checks = l.checks;
+    const out = this.valid[i];
     let n = 0;
     if (l.define) {
       const code = this.computed(l);
       if (code !== null) {
         cur[v.id] = v.finite ? v.raw[code] : code;
-        if (this.passes(checks)) out[n++] = code;
+        if (this.failing(checks) < 0) out[n++] = code;
       }
     } else {
       const cand = l.candidates, raw = v.raw;
       for (let k = 0; k < cand.length; k++) {
         const c = cand[k];
         cur[v.id] = raw[c];
-        if (this.passes(checks)) out[n++] = c;
+        const failed = this.failing(checks);
+        if (failed < 0) out[n++] = c;
+        else if (checks[failed].antitone) break;
       }
     }
     this.validLen[i] = n;
+    if (memo !== null) memo[slot] = this.valid[i].subarray(0, n);
     return n > 0;
   }
 
-  private passes(checks: LevelCheck[]): boolean {
+  /** index of the first check that fails on the current values, or -1 */
+  private failing(checks: LevelCheck[]): number {
     const cur = this.cur;
     for (let k = 0; k < checks.length; k++) {
       try {
-        if (!checks[k].pred(cur)) return false;
+        if (!checks[k].pred(cur)) return k;
       } catch (e) {
         if (!(e instanceof PyRuntimeError)) throw e;
         this.noteError(checks[k].constraint, e);
-        return false;
+        return k;
       }
     }
-    return true;
+    return -1;
   }
 
   /** the code (finite var) or value (interval var) of a computed level, or null when it falls outside the domain */

@@ -26,7 +26,7 @@ export function isAntitone(expr: Expr, x: string, box: BoxOf): boolean {
       }
     }
     case 'boolop': return expr.args.every((a) => isAntitone(a, x, box));
-    case 'unary': return expr.op === 'not' ? isMonotoneTruth(expr.arg, x, box) : false;
+    case 'unary': return expr.op === 'not' ? isIsotone(expr.arg, x, box) : false;
     default: return !uses(expr, x);
   }
 }
@@ -37,8 +37,8 @@ function equalsOnlyAtMin(side: Expr, other: Expr, x: string, box: BoxOf): boolea
   return side.kind === 'name' && side.name === x && !uses(other, x) && bx !== undefined && rangeOf(other, box).hi <= bx.lo;
 }
 
-/** truth can only go from false to true as x increases */
-function isMonotoneTruth(expr: Expr, x: string, box: BoxOf): boolean {
+/** Truth can only go from false to true as x increases (the mirror of isAntitone). */
+export function isIsotone(expr: Expr, x: string, box: BoxOf): boolean {
   switch (expr.kind) {
     case 'compare': {
       if (expr.ops.length !== 1) return false;
@@ -50,7 +50,7 @@ function isMonotoneTruth(expr: Expr, x: string, box: BoxOf): boolean {
         default: return !uses(l, x) && !uses(r, x);
       }
     }
-    case 'boolop': return expr.args.every((a) => isMonotoneTruth(a, x, box));
+    case 'boolop': return expr.args.every((a) => isIsotone(a, x, box));
     case 'unary': return expr.op === 'not' ? isAntitone(expr.arg, x, box) : false;
     default: return !uses(expr, x);
   }

@@ -12,6 +12,8 @@ import type { IntVar } from '../engine/var.ts';
 
 /** Largest number of combinations enumerated for arc consistency. */
 const GAC_LIMIT = 4096;
+/** Domains up to this size are given to interval reasoning as exact value lists. */
+const SMALL_DOMAIN = 16;
 
 export type Predicate = (v: ArrayLike<unknown>) => boolean;
 
@@ -35,13 +37,22 @@ export class CheckPropagator implements Propagator {
     readonly vars: readonly IntVar[],
     private readonly expr: Expr,
     private readonly pred: Predicate,
+    /**
+     * 'full': interval reasoning on every wide constraint (for branch and bound, where pruning pays);
+     * 'light': only where an interval no definition computes is involved — finite variables are
+     * cheaper to enumerate with forward checking than to shave.
+     */
+    private readonly reasoning: 'full' | 'light' = 'full',
+    private readonly computed: ReadonlySet<IntVar> = new Set(),
   ) {
     const byName = new Map(vars.map((v) => [v.name, v]));
     this.box = (name) => {
       const v = byName.get(name);
       if (!v || !v.numeric) return undefined;
-      if (v.finite && v.size() <= 32) {
-        const values = Array.from(v.codes(), (c) => v.vals[c]).sort((a, b) => a - b);
+      if (v.finite && v.size() <= SMALL_DOMAIN) {
+        // codes are in value order: walking the code range yields sorted values
+        const values: number[] = [];
+        for (let c = v.minCode(), hi = v.maxCode(); c <= hi; c++) if (v.hasCode(c)) values.push(v.vals[c]);
         return { lo: values[0], hi: values[values.length - 1], values };
       }
       return { lo: v.min(), hi: v.max() };
@@ -71,6 +82,7 @@ export class CheckPropagator implements Propagator {
       return this.forwardCheck(unbound[0]);
     }
     if (allFinite && product <= GAC_LIMIT) return this.arcConsistency(unbound);
+    if (this.reasoning === 'light' && unbound.every((v) => v.finite || this.computed.has(v))) return true;
     return this.intervalReasoning(unbound);
   }
 
