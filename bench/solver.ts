@@ -3,6 +3,7 @@
 // Times are medians of repeated runs in this process (after warm-up runs), each from the spec onwards.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel } from '../solver/model.ts';
 import { optimize } from '../solver/optimize.ts';
@@ -76,7 +77,7 @@ const jsonNaive = time(() => {
 }, 3, 1);
 
 // the tiling problem
-const tilingSpec = JSON.parse(readFileSync(new URL('../bench/specs/constrint-tiling.json', import.meta.url), 'utf8')) as SpaceSpec;
+const tilingSpec = JSON.parse(readFileSync(resolve('examples/flashrnn-tiling.json'), 'utf8')) as SpaceSpec;
 const tiling = time(() => optimize(buildModel(tilingSpec)), 9);
 
 // peak memory of materialising hotspot, in a fresh process

@@ -5,6 +5,7 @@
 import type { Expr, Value } from './expr/ast.ts';
 import { compileExpr, compilePredicate, staticTypeOf, type StaticType } from './expr/compile.ts';
 import { freeNames } from './expr/analyze.ts';
+import { noteError, type RuntimeErrorCounts } from './runtime-errors.ts';
 import { truthOf } from './expr/range.ts';
 import { isAntitone, isIsotone } from './expr/monotone.ts';
 import { Store } from './engine/store.ts';
@@ -38,6 +39,8 @@ export interface RootState {
   feasible: boolean;
   /** compiles another constraint over the same variables */
   compile: (e: Expr) => Predicate;
+  /** evaluations during propagation that raised a Python error, by constraint id */
+  runtimeErrors: RuntimeErrorCounts;
 }
 
 export interface RootOptions {
@@ -70,6 +73,7 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
   for (const c of model.constraints) preds[c.id] = compileCheck(c.expr);
   const definitions = findDefinitions(active, vars, model, slotOf, typeOf);
   const checks: CheckPropagator[] = [];
+  const runtimeErrors: RuntimeErrorCounts = new Map();
   const reasoning = opts.reasoning ?? 'light';
   const computed = new Set(definitions.map((d) => d.target));
   // constant-False constraints make the space empty; explanations (opts.only) account for them themselves
@@ -81,7 +85,7 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
   }
   const postCheck = (p: CheckPropagator) => { if (feasible) feasible = store.post(p); };
   for (const c of active) {
-    const p = new CheckPropagator(store, varsOf(c.names), c.expr, preds[c.id], reasoning, computed);
+    const p = new CheckPropagator(store, varsOf(c.names), c.expr, preds[c.id], reasoning, computed, (e) => noteError(runtimeErrors, c.id, e));
     checks[c.id] = p;
     postCheck(p);
   }
@@ -91,7 +95,7 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
     postCheck(new CheckPropagator(store, varsOf(names), e.expr, compileCheck(e.expr), reasoning, computed));
   }
   store.syncBound();
-  return { store, vars, preds, checks, definitions, feasible, compile: compileCheck };
+  return { store, vars, preds, checks, definitions, feasible, compile: compileCheck, runtimeErrors };
 }
 
 function range(lo: number, hi: number): number[] {

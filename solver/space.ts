@@ -30,7 +30,7 @@ export interface SpaceStats {
   prunedValues: number;
   /** parameters fixed to one value by root propagation */
   fixed: string[];
-  /** constraint evaluations that raised a Python error (treated as "not satisfied"), by constraint text */
+  /** constraint evaluations (of whole or partial configurations) that raised a Python error and so count as "not satisfied" */
   runtimeErrors: { constraint: string; type: string; count: number }[];
 }
 
@@ -289,7 +289,7 @@ export class SearchSpace {
     for (const p of this.model.params) cartesian *= p.sorted ? p.sorted.length : p.interval!.hi - p.interval!.lo + 1;
     const comps = this.components();
     const errors = new Map<number, { count: number; type: string }>();
-    for (const c of comps) for (const [id, e] of c.runtimeErrors) {
+    for (const c of [...comps, this.root]) for (const [id, e] of c.runtimeErrors) {
       const r = errors.get(id);
       if (r) r.count += e.count; else errors.set(id, { ...e });
     }

@@ -7,6 +7,7 @@
 //    product: counted as a product of sizes, enumerated in bulk.
 import type { IntVar } from '../engine/var.ts';
 import { PyRuntimeError } from '../expr/python.ts';
+import { noteError, type RuntimeErrorCounts } from '../runtime-errors.ts';
 
 export type Predicate = (v: ArrayLike<unknown>) => unknown;
 
@@ -56,7 +57,7 @@ export class FiniteSearch {
   /** first level from which the remaining levels read only earlier ones */
   private readonly tail: number;
   /** evaluations that raised a Python runtime error, by constraint index */
-  readonly runtimeErrors = new Map<number, { count: number; type: string }>();
+  readonly runtimeErrors: RuntimeErrorCounts = new Map();
 
   constructor(private readonly levels: Level[], private readonly cur: unknown[]) {
     const n = (this.n = levels.length);
@@ -226,7 +227,7 @@ export class FiniteSearch {
         if (!checks[k].pred(cur)) return k;
       } catch (e) {
         if (!(e instanceof PyRuntimeError)) throw e;
-        this.noteError(checks[k].constraint, e);
+        noteError(this.runtimeErrors, checks[k].constraint, e);
         return k;
       }
     }
@@ -249,12 +250,6 @@ export class FiniteSearch {
       return code >= 0 && binaryHas(l.candidates, code) ? code : null;
     }
     return typeof value === 'number' && v.containsValue(value) ? value : null;
-  }
-
-  private noteError(constraint: number, e: PyRuntimeError): void {
-    const rec = this.runtimeErrors.get(constraint);
-    if (rec) rec.count++;
-    else this.runtimeErrors.set(constraint, { count: 1, type: e.pyType });
   }
 }
 

@@ -18,11 +18,11 @@ const SMALL_DOMAIN = 16;
 export type Predicate = (v: ArrayLike<unknown>) => boolean;
 
 /** Evaluates a compiled constraint; a Python runtime error (division by zero, type error) means "not satisfied". */
-export function holds(pred: Predicate, cur: ArrayLike<unknown>): boolean {
+export function holds(pred: Predicate, cur: ArrayLike<unknown>, onError?: (e: PyRuntimeError) => void): boolean {
   try {
     return pred(cur);
   } catch (e) {
-    if (e instanceof PyRuntimeError) return false;
+    if (e instanceof PyRuntimeError) { onError?.(e); return false; }
     throw e;
   }
 }
@@ -44,6 +44,8 @@ export class CheckPropagator implements Propagator {
      */
     private readonly reasoning: 'full' | 'light' = 'full',
     private readonly computed: ReadonlySet<IntVar> = new Set(),
+    /** called when evaluating the constraint raised a Python error (the tuple counts as not satisfying it) */
+    private readonly onError?: (e: PyRuntimeError) => void,
   ) {
     const byName = new Map(vars.map((v) => [v.name, v]));
     this.box = (name) => {
@@ -75,7 +77,7 @@ export class CheckPropagator implements Propagator {
     }
     if (unbound === null) {
       store.deactivate(this);
-      return holds(this.pred, cur);
+      return holds(this.pred, cur, this.onError);
     }
     if (unbound.length === 1 && allFinite) {
       store.deactivate(this);
@@ -91,7 +93,7 @@ export class CheckPropagator implements Propagator {
     const dead: number[] = [];
     for (const c of x.codes()) {
       cur[x.id] = x.raw[c];
-      if (!holds(this.pred, cur)) dead.push(c);
+      if (!holds(this.pred, cur, this.onError)) dead.push(c);
     }
     for (const c of dead) if (!x.removeCode(c)) return false;
     if (x.size() === 1) cur[x.id] = x.value();
@@ -108,7 +110,7 @@ export class CheckPropagator implements Propagator {
     // odometer over the combinations of the unbound variables
     let everyTupleHolds = true;
     for (;;) {
-      if (holds(this.pred, cur)) for (let k = 0; k < n; k++) supported[k][doms[k][idx[k]]] = 1;
+      if (holds(this.pred, cur, this.onError)) for (let k = 0; k < n; k++) supported[k][doms[k][idx[k]]] = 1;
       else everyTupleHolds = false;
       let k = n - 1;
       while (k >= 0) {

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../../solver/user-error.ts';
 import { registerSpaceCommands } from './space.ts';
+import { registerHwCommands } from './hw.ts';
 
 export function buildProgram(): Command {
   const program = new Command('kernelfit')
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerSpaceCommands(program);
+  registerHwCommands(program);
   return program;
 }
 

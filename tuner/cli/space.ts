@@ -1,4 +1,6 @@
 // `kernelfit space …`: count, list, sample, best and explain a search space given as a spec file.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { explain } from '../../solver/explain.ts';
 import { optimize } from '../../solver/optimize.ts';
@@ -7,8 +9,19 @@ import { loadSpecFile } from '../../solver/spec/load.ts';
 import { UserError } from '../../solver/user-error.ts';
 import { csvField, writeChunks } from './output.ts';
 
-function load(file: string): SearchSpace {
-  return SearchSpace.fromSpec(loadSpecFile(file), file);
+/** The spec used when none is given: a FlashRNN-style tiling problem shipped with kernelfit. */
+export function defaultSpecPath(): string {
+  // from the bundle (dist/cli.js) or from the sources (tuner/cli/space.ts)
+  for (const rel of ['../examples/flashrnn-tiling.json', '../../examples/flashrnn-tiling.json']) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new UserError('the bundled example spec examples/flashrnn-tiling.json is missing; give a spec file');
+}
+
+function load(file: string | undefined): SearchSpace {
+  const path = file ?? defaultSpecPath();
+  return SearchSpace.fromSpec(loadSpecFile(path), file ?? 'examples/flashrnn-tiling.json');
 }
 
 function positiveInt(flag: string) {
@@ -52,10 +65,10 @@ function format(v: string): 'jsonl' | 'csv' {
 export function registerSpaceCommands(program: Command): void {
   const space = program.command('space').description('count, list, sample, optimise and explain a search space (native spec or Kernel Tuner T1 file)');
 
-  space.command('count').argument('<spec>', 'spec file (JSON or T1)')
+  space.command('count').argument('[spec]', 'spec file (JSON or T1); default: the bundled FlashRNN-style tiling example')
     .option('--json', 'print one JSON object')
     .description('number of valid configurations, without enumerating the Cartesian product')
-    .action((file: string, o: { json?: boolean }) => {
+    .action((file: string | undefined, o: { json?: boolean }) => {
       const t0 = performance.now();
       const s = load(file);
       const count = s.count();
@@ -69,34 +82,34 @@ export function registerSpaceCommands(program: Command): void {
       }
     });
 
-  space.command('list').argument('<spec>', 'spec file (JSON or T1)')
+  space.command('list').argument('[spec]', 'spec file (JSON or T1); default: the bundled FlashRNN-style tiling example')
     .option('--format <format>', 'jsonl or csv', format, 'jsonl' as const)
     .option('--limit <n>', 'at most n configurations', positiveInt('--limit'))
     .description('every valid configuration, streamed')
-    .action(async (file: string, o: { format: 'jsonl' | 'csv'; limit?: number }) => {
+    .action(async (file: string | undefined, o: { format: 'jsonl' | 'csv'; limit?: number }) => {
       const s = load(file);
       if (o.format === 'csv') return writeChunks(csvRows(s, o.limit !== undefined ? take(s.configurations(), o.limit) : s.configurations()));
       if (o.limit !== undefined) return writeChunks(jsonRows(take(s.configurations(), o.limit)));
       return writeChunks(s.jsonLines());
     });
 
-  space.command('sample').argument('<spec>', 'spec file (JSON or T1)')
+  space.command('sample').argument('[spec]', 'spec file (JSON or T1); default: the bundled FlashRNN-style tiling example')
     .requiredOption('-n, --count <n>', 'how many distinct configurations', positiveInt('-n'))
     .option('--seed <s>', 'random seed', positiveInt('--seed'), 0)
     .option('--format <format>', 'jsonl or csv', format, 'jsonl' as const)
     .description('configurations drawn uniformly at random, without replacement')
-    .action(async (file: string, o: { count: number; seed: number; format: 'jsonl' | 'csv' }) => {
+    .action(async (file: string | undefined, o: { count: number; seed: number; format: 'jsonl' | 'csv' }) => {
       const s = load(file);
       const picked = s.sample(o.count, o.seed);
       return writeChunks(o.format === 'csv' ? csvRows(s, picked) : jsonRows(picked));
     });
 
-  space.command('best').argument('<spec>', 'spec file with an "objective"')
+  space.command('best').argument('[spec]', 'spec file with an "objective"; default: the bundled FlashRNN-style tiling example')
     .option('--json', 'print one JSON object')
     .description('the optimal configuration for the spec\'s objective (exact, branch and bound)')
-    .action((file: string, o: { json?: boolean }) => {
+    .action((file: string | undefined, o: { json?: boolean }) => {
       const s = load(file);
-      if (s.model.goals.length === 0) throw new UserError('the spec has no "objective" ({"maximize": …}, {"minimize": …} or {"lexicographic": […]})', file);
+      if (s.model.goals.length === 0) throw new UserError('the spec has no "objective" ({"maximize": …}, {"minimize": …} or {"lexicographic": […]})', file ?? 'examples/flashrnn-tiling.json');
       const t0 = performance.now();
       const r = optimize(s.model);
       const ms = round(performance.now() - t0);
@@ -115,10 +128,10 @@ export function registerSpaceCommands(program: Command): void {
       }
     });
 
-  space.command('explain').argument('<spec>', 'spec file (JSON or T1)')
+  space.command('explain').argument('[spec]', 'spec file (JSON or T1); default: the bundled FlashRNN-style tiling example')
     .option('--json', 'print one JSON object')
     .description('why a space is empty (a minimal conflict), and how each constraint prunes')
-    .action((file: string, o: { json?: boolean }) => {
+    .action((file: string | undefined, o: { json?: boolean }) => {
       const s = load(file);
       const e = explain(s);
       if (o.json) { process.stdout.write(JSON.stringify(e) + '\n'); return; }
