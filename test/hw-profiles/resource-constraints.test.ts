@@ -112,7 +112,10 @@ describe('resourceConstraints (NVIDIA)', () => {
   it('minOccupancy and minBlocksPerSM admit exactly what the calculator says', () => {
     const p = nvidia('h100-sxm');
     const dyn = { threadsPerBlock: 'T', registersPerThread: 'R', sharedMemory: 'S' };
-    for (const opts of [{ minOccupancy: 0.5 }, { minOccupancy: 1 }, { minOccupancy: 0.3 }, { minBlocksPerSM: 3 }]) {
+    const cases: ({ minOccupancy: number } | { minBlocksPerSM: number })[] = [
+      { minOccupancy: 0.5 }, { minOccupancy: 1 }, { minOccupancy: 0.3 }, { minBlocksPerSM: 3 },
+    ];
+    for (const opts of cases) {
       const space = SearchSpace.fromSpec(withResourceConstraints({ parameters: { T: THREADS, R: REGS, S: SMEM } }, p, dyn, opts));
       let expected = 0;
       for (const T of THREADS) for (const R of REGS) for (const S of SMEM) {
