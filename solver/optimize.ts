@@ -85,7 +85,7 @@ function optimizeOverTables(space: SearchSpace, model: Model): BestResult | null
     }
     if (best === -Infinity) return { status: 'infeasible', nodes: evaluations, method: 'tables' };
     block.rows = kept;
-    objectives.push({ sense: goal.sense, text: goal.text, value: sign * best });
+    objectives.push({ sense: goal.sense, text: goal.text, value: sign * best + 0 }); // + 0: no -0 in results
   }
   // tie-break: parameter by parameter in declaration order, keep the rows with its earliest listed value
   const blockOf = (p: number) => blocks.find((b) => b.comps.includes(compOf.get(p)!))!;
@@ -146,7 +146,7 @@ export function branchAndBound(model: Model): BestResult {
       },
     });
     if (best === -Infinity) return { ...infeasible, nodes };
-    const value = sign * best;
+    const value = sign * best + 0; // + 0: no -0 in results
     objectives.push({ sense: goal.sense, text: goal.text, value });
     fixed.push({ expr: equals(goal.expr, value) });
   }

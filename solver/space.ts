@@ -128,49 +128,49 @@ export class SearchSpace {
   }
 
   /**
-   * Every configuration as JSON text, one object per line, in index order. Each parameter's
-   * `"name":value` text is built once per value, and the text of the leading components is reused
-   * while the trailing ones vary.
+   * Every configuration as JSON text, one object per line, in index order, keys in declaration order.
+   * Each `"name":value` piece is built once per value, and each line reuses the text of the leading
+   * parameters that did not change since the previous line.
    */
   *jsonLines(chunkChars = 1 << 16): IterableIterator<string> {
     const total = this.count();
     if (total === 0) return;
     const comps = this.components();
     const tables = comps.map((c) => c.table());
-    const fixedText = this.params.map((name, p) => (this.where[p].comp < 0 ? `${JSON.stringify(name)}:${JSON.stringify(this.root.vars[p].value())}` : null));
-    // text of each component entry: its parameters' pieces, joined
-    const entryText = comps.map((comp, ci) => {
-      const t = tables[ci];
-      const pieces = comp.vars.map((v, k) => {
-        const memo = new Map<number, string>();
-        return (e: number) => {
-          const code = t.columns[k][e];
-          let s = memo.get(code);
-          if (s === undefined) memo.set(code, (s = `${JSON.stringify(v.name)}:${JSON.stringify(comp.valueOf(k, code))}`));
-          return s;
-        };
-      });
-      return (e: number) => pieces.map((f) => f(e)).join(',');
-    });
-    // parameters are written in declaration order only when components are contiguous in it; otherwise
-    // in component order (JSON objects are unordered; `configurations()` keeps declaration order)
-    const head = fixedText.filter((s) => s !== null).join(',');
-    const prefix: string[] = new Array(comps.length + 1);
-    prefix[0] = head;
-    const entry = new Array<number>(comps.length).fill(0);
-    const join = (a: string, b: string) => (a === '' ? b : b === '' ? a : `${a},${b}`);
-    for (let c = 0; c < comps.length; c++) prefix[c + 1] = join(prefix[c], entryText[c](0));
-    let chunk = '';
-    for (let i = 0; i < total; i++) {
-      chunk += `{${prefix[comps.length]}}\n`;
-      if (chunk.length >= chunkChars) { yield chunk; chunk = ''; }
-      let c = comps.length - 1;
-      for (; c >= 0; c--) {
-        if (++entry[c] < tables[c].count) break;
-        entry[c] = 0;
+    const P = this.params.length;
+    const pieceCache = this.params.map(() => new Map<number, string>());
+    const piece = (p: number, code: number): string => {
+      let s = pieceCache[p].get(code);
+      if (s === undefined) {
+        const w = this.where[p];
+        const value = w.comp < 0 ? this.root.vars[p].value() : comps[w.comp].valueOf(w.k, code);
+        pieceCache[p].set(code, (s = `${JSON.stringify(this.params[p])}:${JSON.stringify(value)}`));
       }
-      if (c < 0) break;
-      for (let j = c; j < comps.length; j++) prefix[j + 1] = join(prefix[j], entryText[j](entry[j]));
+      return s;
+    };
+    const codes = new Float64Array(P).fill(NaN);
+    const entry = new Array<number>(comps.length).fill(0);
+    const byComp = comps.map(() => [] as number[]);
+    this.params.forEach((_, p) => { if (this.where[p].comp >= 0) byComp[this.where[p].comp].push(p); });
+    const prefix = new Array<string>(P + 1).fill('');
+    const codeOf = (p: number) => { const w = this.where[p]; return w.comp < 0 ? 0 : tables[w.comp].columns[w.k][entry[w.comp]]; };
+    let changedFrom = 0;
+    for (let p = 0; p < P; p++) codes[p] = codeOf(p);
+    let chunk = '';
+    for (let i = 0; ;) {
+      for (let p = changedFrom; p < P; p++) prefix[p + 1] = p === 0 ? piece(0, codes[0]) : `${prefix[p]},${piece(p, codes[p])}`;
+      chunk += `{${prefix[P]}}\n`;
+      if (chunk.length >= chunkChars) { yield chunk; chunk = ''; }
+      if (++i === total) break;
+      let c = comps.length - 1;
+      while (++entry[c] === tables[c].count) entry[c--] = 0;
+      changedFrom = P;
+      for (let j = c; j < comps.length; j++) {
+        for (const p of byComp[j]) {
+          const code = codeOf(p);
+          if (code !== codes[p]) { codes[p] = code; if (p < changedFrom) changedFrom = p; }
+        }
+      }
     }
     if (chunk) yield chunk;
   }
