@@ -6,7 +6,8 @@
 // Compile count: every admitted configuration (the whole space, no sampling: 88) plus every excluded one
 // that breaks the threads or static-shared-memory limit (37; the thread-limit ones fail in the front end
 // within a second), plus 4 excluded only by the register estimate — about 130 nvcc runs, 2 at a time.
-// Results are cached in .cache/kernelfit/ptxas, so a rerun takes seconds. Skipped only when nvcc is absent.
+// Cold, this took ~3.5 min on a busy 2-core machine (~95 s of CPU); results are cached in
+// .cache/kernelfit/ptxas, so a rerun takes seconds. Skipped only when nvcc is absent.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
