@@ -61,7 +61,7 @@ for (const s of spaces) {
 const paper = spaces.filter((s) => s.paperSet);
 const jsonSolver = time(() => {
   let chars = 0;
-  for (const s of paper) for (const chunk of SearchSpace.fromSpec(s.spec).jsonLines()) chars += chunk.length;
+  for (const s of paper) for (const chunk of SearchSpace.fromSpec(s.spec).jsonBytes()) chars += chunk.length;
   return chars;
 }, 3, 1);
 const jsonNaive = time(() => {
@@ -70,7 +70,7 @@ const jsonNaive = time(() => {
     naiveBacktrack(s.spec, (values, names) => {
       const o: Record<string, unknown> = {};
       for (let i = 0; i < names.length; i++) o[names[i]] = values[i];
-      chars += JSON.stringify(o).length + 1;
+      chars += Buffer.byteLength(JSON.stringify(o)) + 1;
     });
   }
   return chars;

@@ -69,7 +69,8 @@ class FiniteComponent implements Component {
     return this.cachedCount;
   }
   table(): ComponentTable {
-    if (this.cachedTable === null) this.cachedTable = this.search.table();
+    // the count is known when materialising the whole space: the table is then allocated once, exactly
+    if (this.cachedTable === null) this.cachedTable = this.search.table(this.cachedCount ?? undefined);
     return this.cachedTable;
   }
   valueOf(k: number, entry: number): Value {

@@ -18,9 +18,11 @@ import { SearchSpace } from './space.ts';
 
 export interface GoalValue { sense: 'max' | 'min'; text: string; value: number }
 
+export type OptimizeMethod = 'tables' | 'branch-and-bound' | 'glpk' | 'lp-solver';
+
 export type BestResult =
-  | { status: 'optimal'; config: Record<string, Value>; objectives: GoalValue[]; nodes: number; method: 'tables' | 'branch-and-bound' }
-  | { status: 'infeasible'; nodes: number; method: 'tables' | 'branch-and-bound' };
+  | { status: 'optimal'; config: Record<string, Value>; objectives: GoalValue[]; nodes: number; method: OptimizeMethod }
+  | { status: 'infeasible'; nodes: number; method: OptimizeMethod };
 
 /** Largest component (or product of components one goal spans) optimised by scanning its table. */
 const TABLE_LIMIT = 4_000_000;
@@ -150,10 +152,16 @@ export function branchAndBound(model: Model): BestResult {
     objectives.push({ sense: goal.sense, text: goal.text, value });
     fixed.push({ expr: equals(goal.expr, value) });
   }
-  const root = propagateRoot(model, { extra: fixed, reasoning: 'full' });
-  const config = root.feasible ? firstInDeclaredOrder(model, root) : null;
+  const config = firstWithObjectives(model, objectives);
   if (config === null) return { ...infeasible, nodes };
   return { status: 'optimal', config, objectives, nodes, method: 'branch-and-bound' };
+}
+
+/** The explicit tie-break: the first configuration in declaration order whose goals take these optimal values. */
+export function firstWithObjectives(model: Model, objectives: GoalValue[]): Record<string, Value> | null {
+  const fixed = objectives.map((o, i) => ({ expr: equals(model.goals[i].expr, o.value) }));
+  const root = propagateRoot(model, { extra: fixed, reasoning: 'full' });
+  return root.feasible ? firstInDeclaredOrder(model, root) : null;
 }
 
 /** The first valid configuration in declaration order of parameters and listed order of values. */

@@ -31,9 +31,11 @@ export interface Level {
 }
 
 /** A component's configurations, column-major: column k holds level k's code (or value, for computed interval vars). */
+export type ColumnArray = Uint8Array | Uint16Array | Int32Array | Float64Array;
+
 export interface ComponentTable {
   count: number;
-  columns: (Int32Array | Float64Array)[];
+  columns: ColumnArray[];
 }
 
 /** Largest number of dependency combinations for which a level's survivors are memoised. */
@@ -94,16 +96,18 @@ export class FiniteSearch {
   }
 
   /** All configurations, materialised. */
-  table(): ComponentTable {
+  table(expectedCount?: number): ComponentTable {
     const n = this.n;
-    // one element type for every column keeps the writes below monomorphic
+    // one element type for every column keeps the writes below monomorphic; the smallest that holds
+    // every code keeps memory low (hotspot: 350k rows × 11 columns in 3.8 MB)
     const wide = this.levels.some((l) => !l.v.finite);
-    const make = (size: number): Int32Array | Float64Array => (wide ? new Float64Array(size) : new Int32Array(size));
-    let cap = 1024;
+    const largest = Math.max(...this.levels.map((l) => l.v.raw.length));
+    const make = (size: number): ColumnArray =>
+      wide ? new Float64Array(size) : largest <= 256 ? new Uint8Array(size) : largest <= 65536 ? new Uint16Array(size) : new Int32Array(size);
+    let cap = Math.max(1, expectedCount ?? 1024);
     let count = 0;
     let columns = this.levels.map(() => make(cap));
     const tail = this.tail, chosen = this.chosen, valid = this.valid, validLen = this.validLen;
-    const idx = new Int32Array(n);
     this.walk(() => {
       let rows = 1;
       for (let j = tail; j < n; j++) rows *= validLen[j];
@@ -116,19 +120,20 @@ export class FiniteSearch {
         const col = columns[k], v = chosen[k];
         for (let r = count; r < end; r++) col[r] = v;
       }
-      if (tail === n - 1) {
-        const col = columns[tail], src = valid[tail];
-        for (let r = 0; r < rows; r++) col[count + r] = src[r];
-      } else if (tail < n) {
-        // odometer over the independent tail levels
-        for (let j = tail; j < n; j++) idx[j] = 0;
-        for (let r = count; r < end; r++) {
-          for (let j = tail; j < n; j++) columns[j][r] = valid[j][idx[j]];
-          for (let j = n - 1; j >= tail; j--) {
-            if (++idx[j] < validLen[j]) break;
-            idx[j] = 0;
+      // the independent tail is a Cartesian product: level j's survivors, each repeated `inner`
+      // times (the product of the later levels), the whole pattern repeated `outer` times
+      let outer = 1;
+      for (let j = tail; j < n; j++) {
+        const col = columns[j], src = valid[j], len = validLen[j];
+        const inner = rows / (outer * len);
+        let r = count;
+        for (let o = 0; o < outer; o++) {
+          for (let e = 0; e < len; e++) {
+            const v = src[e];
+            for (let k = 0; k < inner; k++) col[r++] = v;
           }
         }
+        outer *= len;
       }
       count = end;
     });

@@ -2,7 +2,7 @@
 // ending quietly when the reader goes away (`kernelfit space list … | head`).
 import { once } from 'node:events';
 
-export async function writeChunks(chunks: Iterable<string>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function writeChunks(chunks: Iterable<string | Uint8Array>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   let closed = false;
   const onError = (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') closed = true; else throw e; };
   out.on('error', onError);

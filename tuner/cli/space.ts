@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { explain } from '../../solver/explain.ts';
 import { optimize } from '../../solver/optimize.ts';
+import { optimizeWithMilp, type MilpBackend } from '../../solver/optimize-milp.ts';
 import { SearchSpace, type Config } from '../../solver/space.ts';
 import { loadSpecFile } from '../../solver/spec/load.ts';
 import { UserError } from '../../solver/user-error.ts';
@@ -57,6 +58,11 @@ function* take<T>(it: Iterable<T>, n: number): Iterable<T> {
   for (const x of it) { yield x; if (++i >= n) return; }
 }
 
+function backendFlag(v: string): 'native' | MilpBackend {
+  if (v !== 'native' && v !== 'glpk' && v !== 'lp-solver') throw new UserError(`--backend must be native, glpk or lp-solver, not "${v}"`);
+  return v;
+}
+
 function format(v: string): 'jsonl' | 'csv' {
   if (v !== 'jsonl' && v !== 'csv') throw new UserError(`--format must be jsonl or csv, not "${v}"`);
   return v;
@@ -90,7 +96,7 @@ export function registerSpaceCommands(program: Command): void {
       const s = load(file);
       if (o.format === 'csv') return writeChunks(csvRows(s, o.limit !== undefined ? take(s.configurations(), o.limit) : s.configurations()));
       if (o.limit !== undefined) return writeChunks(jsonRows(take(s.configurations(), o.limit)));
-      return writeChunks(s.jsonLines());
+      return writeChunks(s.jsonBytes());
     });
 
   space.command('sample').argument('[spec]', 'spec file (JSON or T1); default: the bundled FlashRNN-style tiling example')
@@ -106,12 +112,13 @@ export function registerSpaceCommands(program: Command): void {
 
   space.command('best').argument('[spec]', 'spec file with an "objective"; default: the bundled FlashRNN-style tiling example')
     .option('--json', 'print one JSON object')
-    .description('the optimal configuration for the spec\'s objective (exact, branch and bound)')
-    .action((file: string | undefined, o: { json?: boolean }) => {
+    .option('--backend <backend>', 'native (any objective), glpk or lp-solver (linear objectives)', backendFlag, 'native' as const)
+    .description('the optimal configuration for the spec\'s objective (exact)')
+    .action(async (file: string | undefined, o: { json?: boolean; backend: 'native' | MilpBackend }) => {
       const s = load(file);
       if (s.model.goals.length === 0) throw new UserError('the spec has no "objective" ({"maximize": …}, {"minimize": …} or {"lexicographic": […]})', file ?? 'examples/flashrnn-tiling.json');
       const t0 = performance.now();
-      const r = optimize(s.model);
+      const r = o.backend === 'native' ? optimize(s.model) : await optimizeWithMilp(s.model, o.backend);
       const ms = round(performance.now() - t0);
       if (r.status === 'infeasible') {
         const conflict = explain(s, { effects: false }).conflict ?? [];
@@ -121,7 +128,7 @@ export function registerSpaceCommands(program: Command): void {
         return;
       }
       if (o.json) {
-        process.stdout.write(JSON.stringify({ status: 'optimal', config: r.config, objectives: r.objectives, nodes: r.nodes, ms }) + '\n');
+        process.stdout.write(JSON.stringify({ status: 'optimal', config: r.config, objectives: r.objectives, method: r.method, ms }) + '\n');
       } else {
         process.stdout.write(`optimal: ${Object.entries(r.config).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
         for (const g of r.objectives) process.stdout.write(`  ${g.sense === 'max' ? 'maximize' : 'minimize'} ${g.text} = ${g.value}\n`);
