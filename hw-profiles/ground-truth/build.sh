@@ -11,3 +11,6 @@ echo "built $here/bin/occupancy_sweep and $here/bin/pressure_kernels.ptx"
 # Reference answers of the header-only cuda_occupancy.h for other architectures (no GPU needed):
 g++ -O2 -std=c++17 -I/usr/local/cuda/include -o "$here/bin/header_reference" "$here/header_reference.cpp"
 echo "built $here/bin/header_reference (usage: header_reference sm_80 > test/data/occupancy/cuda-occupancy-h-sm_80.csv)"
+# Driver-side attributes + occupancy of precompiled cubins (the SGEMM space; see test/data/occupancy/README.md):
+nvcc -O2 -std=c++17 -o "$here/bin/cubin_occupancy" "$here/cubin_occupancy.cu" -ldl
+echo "built $here/bin/cubin_occupancy (usage: cubin_occupancy MANIFEST.csv OUT.csv)"

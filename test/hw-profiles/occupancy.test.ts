@@ -101,6 +101,23 @@ describe('activeBlocksPerSM on H100 SXM (ground truth from the driver)', () => {
   });
 });
 
+describe('the SGEMM space as the driver sees it (h100-sxm-sgemm.csv: sm_90 cubins loaded on the H100)', () => {
+  const t = readTable('h100-sxm-sgemm.csv');
+  it('activeBlocksPerSM with the driver\'s register count and static shared memory equals the driver, every kernel', () => {
+    expect(t.meta.device).toBe('NVIDIA H100 80GB HBM3');
+    expect(t.rows.length).toBe(88);
+    const p = h100();
+    for (const r of t.rows) {
+      const ours = activeBlocksPerSM(p, { threadsPerBlock: r.threads_per_block, registersPerThread: r.num_regs, staticSharedMemory: r.static_smem });
+      expect({ ...r, ours: ours.activeBlocks }).toEqual({ ...r, ours: r.active_blocks_per_sm });
+      // the static shared memory is exactly the spec's formula (BM*BK + BK*BN)*4
+      expect(r.static_smem).toBe((r.BM * r.BK + r.BK * r.BN) * 4);
+      expect(r.threads_per_block).toBe((r.BM / r.TM) * (r.BN / r.TN));
+      expect(r.active_blocks_per_sm).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
 describe('activeBlocksPerSM on H100: worked examples', () => {
   it('256 threads, 32 registers, no shared memory: 8 blocks (warps and blocks both allow 8)', () => {
     const r = activeBlocksPerSM(h100(), { threadsPerBlock: 256, registersPerThread: 32 });

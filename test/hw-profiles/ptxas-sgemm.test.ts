@@ -19,6 +19,7 @@ import { evaluateResources, withResourceConstraints, type ResourceFormulas } fro
 import type { Config } from '../../solver/space.ts';
 import { SearchSpace } from '../../solver/space.ts';
 import type { SpaceSpec } from '../../solver/spec/spec.ts';
+import { readTable } from '../data/occupancy/read-table.ts';
 
 const kernelPath = fileURLToPath(new URL('../../kernels/cuda/sgemm.cu', import.meta.url));
 const specJson = JSON.parse(readFileSync(new URL('../../kernels/cuda/sgemm.spec.json', import.meta.url), 'utf8')) as SpaceSpec & {
@@ -109,7 +110,18 @@ describe.skipIf(!nvcc)('sgemm on h100-sxm: the constrained space compiles with p
       expect(findKernel(r, specJson.entry)!.registers * threads).toBeLessThanOrEqual(p.registersPerBlock);
     }
 
-    // 4. predicted vs measured registers for the formula, over the admitted space
+    // 4. ptxas's numbers are the ones the driver reports for the same cubins on a real H100
+    //    (test/data/occupancy/h100-sxm-sgemm.csv, hw-profiles/ground-truth/cubin_occupancy.cu)
+    const driver = readTable('h100-sxm-sgemm.csv');
+    expect(driver.rows.length).toBe(admitted.length);
+    for (const d of driver.rows) {
+      const c = admitted.find((a) => a.BM === d.BM && a.BN === d.BN && a.BK === d.BK && a.TM === d.TM && a.TN === d.TN);
+      expect(c).toBeDefined();
+      const k = findKernel(resultOf.get(c!)!, specJson.entry)!;
+      expect({ config: c, registers: k.registers, smem: k.sharedMemory }).toEqual({ config: c, registers: d.num_regs, smem: d.static_smem });
+    }
+
+    // 5. predicted vs measured registers for the formula, over the admitted space
     const rows = compareRegisters(f.registersPerThread!, admitted.map((c) => ({ config: c, result: resultOf.get(c)!, kernel: specJson.entry })));
     const summary = summarizeRegisters(rows);
     expect(summary.compared).toBe(admitted.length);
