@@ -56,6 +56,7 @@ export class FiniteSearch {
    */
   private readonly memo: ((Int32Array | undefined)[] | null)[];
   private readonly memoRadix: Int32Array[];
+  private readonly fresh: Uint8Array;
   /** first level from which the remaining levels read only earlier ones */
   private readonly tail: number;
   /** evaluations that raised a Python runtime error, by constraint index */
@@ -76,6 +77,9 @@ export class FiniteSearch {
       if (maxDep < i) tail = i;
     }
     this.tail = tail;
+    // a level that reads the level chosen just before it is prepared exactly when that one changed:
+    // comparing its dependencies' values would be wasted work
+    this.fresh = Uint8Array.from(levels, (l, i) => Number(l.deps.includes(i < tail ? i - 1 : tail - 1)));
     this.memoRadix = levels.map((l) => Int32Array.from(l.deps, (d) => levels[d].v.raw.length));
     this.memo = levels.map((l, i) => {
       if (l.deps.length === 0 || l.deps.some((d) => !levels[d].v.finite)) return null;
@@ -178,14 +182,17 @@ export class FiniteSearch {
   /** Computes level i's surviving candidates (unless cached for the same values of its dependencies); false when none. */
   private prepare(i: number): boolean {
     const l = this.levels[i];
-    const deps = l.deps, key = this.lastKey[i], chosen = this.chosen;
-    let same = this.ready[i] === 1;
-    for (let k = 0; k < deps.length; k++) {
-      const c = chosen[deps[k]];
-      if (key[k] !== c) { key[k] = c; same = false; }
+    const deps = l.deps, chosen = this.chosen;
+    if (this.fresh[i] === 0) {
+      const key = this.lastKey[i];
+      let same = this.ready[i] === 1;
+      for (let k = 0; k < deps.length; k++) {
+        const c = chosen[deps[k]];
+        if (key[k] !== c) { key[k] = c; same = false; }
+      }
+      if (same) return this.validLen[i] > 0;
+      this.ready[i] = 1;
     }
-    if (same) return this.validLen[i] > 0;
-    this.ready[i] = 1;
     const memo = this.memo[i];
     let slot = -1;
     if (memo !== null) {
