@@ -12,6 +12,7 @@ import {
   resourceConstraints,
   withResourceConstraints,
 } from '../../hw-profiles/resource-constraints.ts';
+import { explain } from '../../solver/explain.ts';
 import { SearchSpace } from '../../solver/space.ts';
 import { UserError } from '../../solver/user-error.ts';
 
@@ -127,6 +128,15 @@ describe('resourceConstraints (NVIDIA)', () => {
       expect({ opts, count: space.count() }).toEqual({ opts, count: expected });
       expect(expected).toBeGreaterThan(0);
     }
+  });
+
+  it('an empty space is explained by the label of the hardware limit that empties it', () => {
+    const spec = withResourceConstraints({ parameters: { BM: [256], BK: [64] } }, nvidia('h100-sxm'), {
+      threadsPerBlock: 'BM', sharedMemory: 'BM*BK*8', sharedMemoryKind: 'static',
+    });
+    const e = explain(SearchSpace.fromSpec(spec));
+    expect(e.count).toBe(0);
+    expect(e.conflict).toEqual(['static shared memory ≤ 49152 B (48 KB without opt-in, h100-sxm)']);
   });
 
   it('working set ≤ L2', () => {
