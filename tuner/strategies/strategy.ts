@@ -1,6 +1,7 @@
 // How the next configurations to measure are chosen. Every strategy proposes only valid configurations
 // (they come from the solver's SearchSpace), never one already measured, and is reproducible from its seed.
 import type { SearchSpace } from '../../solver/space.ts';
+import type { KernelSpec } from '../kernel-spec.ts';
 import type { Config, Measurement } from '../measurement.ts';
 
 export interface StrategyContext {
@@ -8,6 +9,11 @@ export interface StrategyContext {
   seed: number;
   /** configurations already measured (e.g. resumed from a journal): never proposed again */
   measured: ReadonlySet<string>;
+  /** the kernel being tuned and its problem sizes, for strategies that rank by a model of the kernel */
+  kernel?: KernelSpec;
+  problem?: Record<string, number>;
+  /** the evaluation budget when known (a strategy may pace itself, e.g. an annealing schedule) */
+  budget?: number;
 }
 
 export interface Strategy {
