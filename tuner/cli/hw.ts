@@ -2,6 +2,7 @@
 // more sub-commands to the same `hw` command through hwCommand(program) (e.g. `hw occupancy`).
 import type { Command } from 'commander';
 import { detectDevices, type DetectedDevice, type DetectionResult } from '../../hw-profiles/detect.ts';
+import '../../hw-profiles/detect-webgpu.ts'; // registers the WebGPU device probe
 import { listProfiles, loadProfile } from '../../hw-profiles/load.ts';
 import { METADATA_FIELDS, type Profile } from '../../hw-profiles/profile.ts';
 
