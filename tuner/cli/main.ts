@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../../solver/user-error.ts';
 import { registerSpaceCommands } from './space.ts';
 import { registerHwCommands } from './hw.ts';
+import { registerTuneCommands } from './tune.ts';
 
 export function buildProgram(): Command {
   const program = new Command('kernelfit')
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerSpaceCommands(program);
   registerHwCommands(program);
+  registerTuneCommands(program);
   return program;
 }
 

@@ -1,5 +1,5 @@
 // Iterated local search over valid neighbours (Kernel Tuner's greedy ILS, in spirit): first-improvement
-// hill climbing from a random start — the neighbours of the current configuration (valid ones one
+// hill climbing from the best of a few random configurations (5 by default) — the neighbours of the current configuration (valid ones one
 // parameter away, from the solver) are measured in a seeded random order and the search moves to the
 // first that is faster. At a local optimum (every neighbour measured, none faster) it restarts from a
 // perturbation of the best configuration so far (a few random one-parameter moves), or, when that lands
@@ -17,11 +17,14 @@ export interface LocalSearchOptions {
   neighbourhood?: 'adjacent' | 'hamming';
   /** random one-parameter moves applied to the best configuration at a restart */
   kick?: number;
+  /** random configurations measured before the first climb, which starts from the best of them */
+  initialSample?: number;
 }
 
 export function localSearch(ctx: StrategyContext, options: LocalSearchOptions = {}): Strategy {
   const method = options.neighbourhood ?? 'adjacent';
   const kick = options.kick ?? 3;
+  let sampling = Math.max(1, options.initialSample ?? 5);
   const { space } = ctx;
   const history = new History(space, ctx.measured);
   const rng = new Random(ctx.seed);
@@ -55,9 +58,15 @@ export function localSearch(ctx: StrategyContext, options: LocalSearchOptions = 
     name: 'local-search',
     ask(n: number): Config[] {
       const out: Config[] = [];
-      while (out.length < n && current && queue.length) {
+      while (out.length < n && current && queue.length && sampling === 0) {
         const c = queue.shift()!;
         if (history.claim(c)) out.push(c);
+      }
+      while (out.length < n && sampling > 0) {
+        // the initial sample: the climb starts from the best of these
+        const c = fresh.take();
+        sampling--;
+        if (c) out.push(c);
       }
       if (out.length === 0) {
         // no current point, or a local optimum: start again (one point: the climb needs its score first)
