@@ -17,3 +17,4 @@ export { readKernelTunerCache, type KernelTunerCache } from './tuner/interop/ker
 export { STRATEGIES, createStrategy, strategyNames, configKey, type Strategy, type StrategyContext, type StrategyFactory } from './tuner/strategies/index.ts';
 export { parseBudget, type Budget } from './tuner/budget.ts';
 export { Journal, readJournal, type JournalKey, type JournalContents } from './tuner/journal.ts';
+export { toT4, writeT4, type T4Results } from './tuner/interop/t4.ts';

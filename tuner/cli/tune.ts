@@ -8,6 +8,7 @@ import { ReplayBackend } from '../backends/replay/replay-backend.ts';
 import { parseBudget } from '../budget.ts';
 import type { KernelSpec } from '../kernel-spec.ts';
 import { loadKernelSpecFile } from '../kernel-spec-load.ts';
+import { writeT4 } from '../interop/t4.ts';
 import { DEFAULT_STRATEGY, strategyNames } from '../strategies/index.ts';
 import { tune, type TuneResult } from '../tune.ts';
 import { formatMs, progressReporter } from './tune-progress.ts';
@@ -20,6 +21,7 @@ interface TuneFlags {
   patience?: number;
   seed: number;
   journal?: string;
+  t4?: string;
   inFlight?: number;
   json?: boolean;
   progress: boolean;
@@ -65,6 +67,7 @@ export function registerTuneCommands(program: Command): void {
     .option('--patience <K>', 'stop early after K evaluations without improvement', integerFlag('--patience', 1))
     .option('--seed <S>', 'random seed (strategies are reproducible from it)', integerFlag('--seed', 0), 0)
     .option('--journal <file>', 'journal every measurement here; a rerun with the same file resumes')
+    .option('--t4 <file>', 'also write every evaluation as T4 results (AutoTuning Association format)')
     .option('--in-flight <N>', 'configurations handed to the device at once (default 4)', integerFlag('--in-flight', 1))
     .option('--json', 'print one JSON object with the result')
     .option('--no-progress', 'no progress output on stderr')
@@ -91,6 +94,7 @@ export function registerTuneCommands(program: Command): void {
         process.off('SIGINT', onSigint);
         await backend.close();
       }
+      if (o.t4) writeT4(o.t4, result.measurements);
       if (result.journal && result.journal.tornBytes > 0) {
         process.stderr.write(`kernelfit: ${result.journal.path}: ended in a torn line (${result.journal.tornBytes} bytes, a measurement cut short by a kill); it was kept and sealed, and that configuration measured again\n`);
       }
