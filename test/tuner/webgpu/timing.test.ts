@@ -1,6 +1,8 @@
-// Timestamp queries against the wall clock on long runs: the median GPU time of a long kernel from
-// timestamps at the beginning and end of its pass agrees within 10% with the wall time from submit to
-// onSubmittedWorkDone of batches of the same kernel (where submission overhead is amortised).
+// Timestamp queries against the wall clock on long runs. (1) One long run — many dispatches of a long kernel
+// submitted at once — timed by both clocks at the same time: the timestamps' mean time per dispatch agrees
+// within 10% with the wall time per dispatch. (2) The backend's wall-clock timer (submit →
+// onSubmittedWorkDone over batches, for adapters without 'timestamp-query') says so in its results and lands
+// near the timestamp timer's median (measured one after the other, so on a busy CI machine only roughly).
 import { afterAll, expect, it } from 'vitest';
 import type { WebGpuBackend } from '../../../tuner/backends/webgpu/backend.ts';
 import type { Measurement } from '../../../tuner/measurement.ts';
@@ -11,30 +13,39 @@ afterAll(async () => {
   for (const b of opened) await b.close();
 });
 
-async function once(backend: WebGpuBackend, problem: Record<string, number>, config: Record<string, number>): Promise<Measurement> {
+const config = { WG: 64, IPT: 4 };
+/** long: tens of milliseconds per run on SwiftShader; on a GPU, enough rows for about a millisecond */
+const problemFor = (b: WebGpuBackend) => (b.software ? { ROWS: 64, COLS: 16384 } : { ROWS: 16384, COLS: 16384 });
+
+async function once(backend: WebGpuBackend, problem: Record<string, number>): Promise<Measurement> {
   for await (const m of backend.measure(wgslKernel('reduce'), problem, [config])) return m;
   throw new Error('no measurement');
 }
 
-it('timestamp-query and wall-clock timings of a long kernel agree within 10%', async () => {
-  const timing = { warmupMs: 50, budgetMs: 1200, minReps: 8, maxReps: 200, batchMs: 250 };
+it('timestamp-query timings of a long run agree with its wall-clock time within 10%', async () => {
+  const backend = await openTestBackend();
+  opened.push(backend);
+  expect(backend.timerKind).toBe('timestamp-query');
+  const reps = backend.software ? 20 : 400;
+  const { timestampMs, wallMs } = await backend.clockAgreement(wgslKernel('reduce'), problemFor(backend), config, reps);
+  expect(timestampMs).toBeGreaterThan(0);
+  const ratio = timestampMs / wallMs;
+  expect(ratio, `timestamps ${timestampMs} ms vs wall clock ${wallMs} ms per dispatch`).toBeGreaterThan(0.9);
+  expect(ratio, `timestamps ${timestampMs} ms vs wall clock ${wallMs} ms per dispatch`).toBeLessThanOrEqual(1.0 + 1e-9);
+});
+
+it('the wall-clock timer says so, and lands near the timestamp timer', async () => {
+  const timing = { warmupMs: 50, budgetMs: 600, minReps: 5, maxReps: 100, batchMs: 200 };
   const stamps = await openTestBackend({ timing });
-  opened.push(stamps);
   const wall = await openTestBackend({ timing, timer: 'wall-clock' });
-  opened.push(wall);
-  expect(stamps.timerKind).toBe('timestamp-query');
+  opened.push(stamps, wall);
   expect(wall.timerKind).toBe('wall-clock');
-  // long: tens of milliseconds per run on SwiftShader; on a GPU, enough rows for a millisecond or more
-  const problem = stamps.software ? { ROWS: 64, COLS: 16384 } : { ROWS: 16384, COLS: 16384 };
-  const config = { WG: 64, IPT: 4 };
-  const a = await once(stamps, problem, config);
-  const b = await once(wall, problem, config);
+  const a = await once(stamps, problemFor(stamps));
+  const b = await once(wall, problemFor(wall));
   expect([a.status, b.status]).toEqual(['ok', 'ok']);
-  expect(a.timer).toBe('timestamp-query');
-  expect(b.timer).toBe('wall-clock');
-  expect(b.message).toMatch(/^wall-clock timing .*asked for$/);
-  expect(a.timesMs!.length).toBeGreaterThanOrEqual(8);
-  const ratio = a.timeMs! / b.timeMs!;
-  expect(ratio, `timestamps ${a.timeMs} ms vs wall clock ${b.timeMs} ms`).toBeGreaterThan(0.9);
-  expect(ratio, `timestamps ${a.timeMs} ms vs wall clock ${b.timeMs} ms`).toBeLessThan(1.1);
+  expect([a.timer, b.timer]).toEqual(['timestamp-query', 'wall-clock']);
+  expect(a.message).toBeUndefined();
+  expect(b.message).toMatch(/^wall-clock timing \(submit → onSubmittedWorkDone, per dispatch of a batch\): asked for$/);
+  expect(a.timeMs! / b.timeMs!).toBeGreaterThan(0.5);
+  expect(a.timeMs! / b.timeMs!).toBeLessThan(2);
 });

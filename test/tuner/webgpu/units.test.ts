@@ -1,0 +1,116 @@
+// The WebGPU backend's pieces that need no device: ${…} templating and override constants, the host
+// references and the comparison, f16 conversion, timing statistics, hardware constraints from limits, the key.
+import { describe, expect, it } from 'vitest';
+import { SearchSpace } from '../../../solver/space.ts';
+import { adapterKey } from '../../../tuner/backends/webgpu/device-info.ts';
+import { f16ToF32, f32ToF16 } from '../../../tuner/backends/webgpu/f16.ts';
+import { adapterProfile, webGpuHardwareConstraints } from '../../../tuner/backends/webgpu/hardware-constraints.ts';
+import { builtinReference, compareOutputs, MATMUL_FULL_LIMIT } from '../../../tuner/backends/webgpu/reference.ts';
+import { declaredOverrides, expandTemplate, prepareShader } from '../../../tuner/backends/webgpu/source.ts';
+import { summarize } from '../../../tuner/backends/webgpu/timing.ts';
+import { solverSpecOf } from '../../../tuner/kernel-spec-load.ts';
+import { wgslKernel } from './cpu-device.ts';
+
+describe('WGSL preparation', () => {
+  it('expands ${EXPR} with Python semantics, leaving // comments alone', () => {
+    const text = "const A = ${TM * TN}u; // ${not expanded}\nalias VT = ${'f32' if VEC == 1 else 'vec4<f32>'}; const B = ${7 // 2}; const F = ${X > 1};";
+    expect(expandTemplate(text, { TM: 2, TN: 4, VEC: 4, X: 0 })).toBe(
+      'const A = 8u; // ${not expanded}\nalias VT = vec4<f32>; const B = 3; const F = false;',
+    );
+    expect(() => expandTemplate('const A = ${TM +};', { TM: 1 })).toThrow(/WGSL line 1/);
+    expect(() => expandTemplate('const A = ${TM;', { TM: 1 })).toThrow(/unterminated/);
+  });
+
+  it('passes declared overrides that are parameters, problem sizes or constants; template mode passes none', () => {
+    const k = wgslKernel('matmul-naive');
+    expect(declaredOverrides('override M: u32;\n@id(3) override  WG_X: u32 = 16u;')).toEqual(['M', 'WG_X']);
+    const s = prepareShader(k, 'override M: u32; override WG_X: u32; override FLAG: bool; override OTHER: f32 = 1.0;', { WG_X: 8, FLAG: true }, { M: 64, N: 64, K: 64 });
+    expect(s.constants).toEqual({ M: 64, WG_X: 8, FLAG: 1 });
+    expect(prepareShader({ ...k, parameterPassing: 'template' }, 'override M: u32;', {}, { M: 64 }).constants).toEqual({});
+  });
+
+  it('the matmul template gives WGSL with its parameters in place', () => {
+    const k = wgslKernel('matmul');
+    const { code, constants } = prepareShader(k, require('node:fs').readFileSync(k.source, 'utf8'), { WG_X: 8, WG_Y: 4, TM: 2, TN: 4, BK: 16, VEC: 4 }, k.problem);
+    expect(code).toContain('alias VT = vec4<f32>;');
+    expect(code).toContain('const BK = 16u;');
+    expect(code).not.toMatch(/\$\{[^}]*\}(?![^\n]*\/\/)/.source ? /^[^/]*\$\{/m : /x/);
+    expect(constants).toEqual({ M: 1024, N: 1024, K: 1024 });
+  });
+});
+
+describe('host references', () => {
+  const kernel = wgslKernel('matmul');
+  it('matmul: every entry for small problems, a seeded sample (with the corners) for large ones', () => {
+    const A = Float32Array.from([1, 2, 3, 4, 5, 6]); // 2×3
+    const B = Float32Array.from([1, 0, 0, 1, 1, 1]); // 3×2
+    const C = new Float32Array(4);
+    const exp = builtinReference('matmul', kernel, { M: 2, N: 2, K: 3 }, new Map([['A', A], ['B', B], ['C', C]]));
+    expect([...exp.get('C')!.values]).toEqual([4, 5, 10, 11]);
+    const n = 512; // 512³ > MATMUL_FULL_LIMIT multiply-adds
+    expect(n ** 3).toBeGreaterThan(MATMUL_FULL_LIMIT);
+    const big = builtinReference('matmul', kernel, { M: n, N: n, K: n }, new Map([['A', new Float32Array(n * n).fill(1)], ['B', new Float32Array(n * n).fill(0.5)], ['C', new Float32Array(n * n)]]));
+    const out = big.get('C')!;
+    expect(out.indices!.length).toBe(MATMUL_FULL_LIMIT / n);
+    expect([...out.indices!.slice(0, 1), ...out.indices!.slice(-1)]).toEqual([0, n * n - 1]);
+    expect(out.indices).toContain(n - 1);
+    expect(out.values.every((v) => v === n / 2)).toBe(true);
+  });
+
+  it('reduce-sum sums runs of in/out elements; the comparison names the worst element and the count', () => {
+    const k = wgslKernel('reduce');
+    const x = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const exp = builtinReference('reduce-sum', k, { ROWS: 2, COLS: 3 }, new Map([['x', x], ['y', new Float32Array(2)]]));
+    expect([...exp.get('y')!.values]).toEqual([6, 15]);
+    expect(compareOutputs(k, new Map([['y', Float32Array.from([6, 15.0001])]]), exp)).toBeUndefined();
+    expect(compareOutputs(k, new Map([['y', Float32Array.from([6, 14])]]), exp)).toBe('y[1] = 14, expected 15 (|Δ| 1.00 > 0.00250); 1 of 2 checked elements differ');
+    expect(compareOutputs(k, new Map([['y', Float32Array.from([NaN, 15])]]), exp)).toMatch(/^y\[0\] = NaN/);
+  });
+});
+
+describe('numbers', () => {
+  it('f16 round trip', () => {
+    for (const v of [0, 1, -2, 0.5, 65504, 6.103515625e-5, 5.960464477539063e-8]) expect(f16ToF32(f32ToF16(v))).toBe(v);
+    expect(f16ToF32(f32ToF16(1e6))).toBe(Infinity);
+    expect(f16ToF32(f32ToF16(1.0009765625 + 1e-7))).toBe(1.0009765625);
+  });
+
+  it('median and spread', () => {
+    expect(summarize([3, 1, 2])).toEqual({ median: 2, spread: 1 });
+    expect(summarize([4, 1, 2, 3])).toEqual({ median: 2.5, spread: 3 / 2.5 });
+  });
+});
+
+describe('hardware constraints from adapter limits', () => {
+  const limits = {
+    maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256, maxComputeWorkgroupSizeY: 256, maxComputeWorkgroupSizeZ: 64,
+    maxComputeWorkgroupStorageSize: 16384, maxComputeWorkgroupsPerDimension: 65535, maxStorageBufferBindingSize: 134217728,
+    maxUniformBufferBindingSize: 65536, maxBufferSize: 268435456, maxStorageBuffersPerShaderStage: 8, maxUniformBuffersPerShaderStage: 12,
+    maxBindGroups: 4, maxBindingsPerBindGroup: 1000, maxDynamicStorageBuffersPerPipelineLayout: 4, maxDynamicUniformBuffersPerPipelineLayout: 8,
+    minStorageBufferOffsetAlignment: 256, minUniformBufferOffsetAlignment: 256,
+  };
+  it('every configuration of the space fits the limits; the labels name them', () => {
+    const kernel = wgslKernel('matmul');
+    const profile = adapterProfile('acme/gpu/x1', 'Acme X1', limits);
+    const hw = webGpuHardwareConstraints(kernel, profile);
+    expect(hw.map((c) => c.label)).toContain('workgroup storage ≤ 16384 B (acme-gpu-x1 maxComputeWorkgroupStorageSize)');
+    const problem = { M: 256, N: 256, K: 256 };
+    const space = SearchSpace.fromSpec(solverSpecOf(kernel, problem, hw));
+    const own = SearchSpace.fromSpec(solverSpecOf(kernel, problem));
+    let excluded = 0;
+    for (const c of own.configurations()) {
+      const n = c as Record<string, number>;
+      const fits = n.WG_X * n.WG_Y <= 256 && (n.BK * (n.WG_Y * n.TM + 1) + n.BK * n.WG_X * n.TN) * 4 <= 16384;
+      expect(space.isValid(c)).toBe(fits);
+      if (!fits) excluded++;
+    }
+    expect(excluded).toBeGreaterThan(0);
+    // too many workgroups in a dimension
+    const tall = SearchSpace.fromSpec(solverSpecOf(kernel, { M: 65536 * 4, N: 32, K: 8 }, hw));
+    for (const c of tall.configurations()) expect((65536 * 4) / ((c.WG_Y as number) * (c.TM as number))).toBeLessThanOrEqual(65535);
+  });
+
+  it('the device key is vendor/architecture/device/description, normalised', () => {
+    expect(adapterKey({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100 80GB HBM3' } as GPUAdapterInfo)).toBe('nvidia/hopper/nvidia-h100-80gb-hbm3');
+  });
+});
