@@ -60,6 +60,8 @@ export class WebGpuBackend implements Backend {
   /** a WebGPU hardware profile holding those limits */
   profile!: Profile;
   timerKind!: TimerKind;
+  /** why the timer is the wall clock, where it is */
+  wallClockNote = '';
   /** whether this is SwiftShader (a CPU device) */
   software = false;
   /** the device's uncaptured errors, most recent last (kept short) */
@@ -105,6 +107,8 @@ export class WebGpuBackend implements Backend {
     this.gpuDevice = device;
     this.limits = adapterLimits(device);
     this.timerKind = wantStamps ? 'timestamp-query' : 'wall-clock';
+    this.wallClockNote = `wall-clock timing (submit → onSubmittedWorkDone, per dispatch of a batch): ${
+      this.options.timer === 'wall-clock' ? 'asked for' : "the adapter has no 'timestamp-query'"}`;
     this.generation++;
   }
 
@@ -276,7 +280,7 @@ export class WebGpuBackend implements Backend {
       return {
         config, status: 'ok', timeMs, timesMs, spread, timer, compileMs,
         ...this.throughput(ctx, config, timeMs),
-        ...(timer === 'wall-clock' ? { message: "wall clock (submit → onSubmittedWorkDone): the adapter has no 'timestamp-query'" } : {}),
+        ...(timer === 'wall-clock' ? { message: this.wallClockNote } : {}),
       };
     } catch (err) {
       if (err instanceof UserError) throw err;
@@ -285,6 +289,23 @@ export class WebGpuBackend implements Backend {
       await Promise.race([this.gpuDevice?.lost, new Promise((r) => setTimeout(r, 100))]);
       return this.crashed(config, compileMs, (err as Error).message);
     }
+  }
+
+  /**
+   * Timestamps against the wall clock on one long run of `reps` dispatches of a configuration (after a
+   * warm-up): mean GPU time per dispatch from the timestamps, and wall time per dispatch around the run.
+   */
+  async clockAgreement(kernel: KernelSpec, problem: Record<string, number>, config: Config, reps: number): Promise<{ timestampMs: number; wallMs: number; reps: number }> {
+    if (this.timerKind !== 'timestamp-query') throw new UserError("comparing clocks needs the 'timestamp-query' feature");
+    const ctx = this.context(kernel, { ...kernel.problem, ...problem });
+    const compiled = await this.startCompile(ctx, config).result;
+    if (!compiled.ok) throw new UserError(`the configuration failed (${compiled.status}): ${compiled.message}`);
+    const wg = this.workgroups(ctx, config);
+    if (typeof wg === 'string') throw new UserError(wg);
+    ctx.buffers.setScalars(config);
+    const d = { pipeline: compiled.pipeline, bindGroup: ctx.buffers.bindGroup, workgroups: wg };
+    await ctx.timer.run(d, 2, this.timing.timeoutMs);
+    return ctx.timer.bothClocks(d, reps, Math.max(this.timing.timeoutMs, 100 * reps * 1000));
   }
 
   private crashed(config: Config, compileMs: number, error?: string): Measurement {

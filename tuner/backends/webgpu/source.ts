@@ -38,18 +38,16 @@ export function expandTemplate(text: string, values: Readonly<Record<string, Val
   return text
     .split('\n')
     .map((line, n) => {
-      const comment = line.indexOf('//');
-      const code = comment < 0 ? line : line.slice(0, comment);
-      if (!code.includes('${')) return line;
       let out = '';
       let i = 0;
       for (;;) {
-        const start = code.indexOf('${', i);
-        if (start < 0) return out + line.slice(i);
-        const end = code.indexOf('}', start + 2);
+        const start = line.indexOf('${', i);
+        const comment = line.indexOf('//', i);
+        if (start < 0 || (comment >= 0 && comment < start)) return out + line.slice(i);
+        const end = line.indexOf('}', start + 2);
         if (end < 0) throw new UserError('unterminated ${…} placeholder', `WGSL line ${n + 1}`);
-        const expr = code.slice(start + 2, end);
-        out += code.slice(i, start) + show(evaluate(parseExpression(expr, `WGSL line ${n + 1}: \${${expr}}`), env));
+        const expr = line.slice(start + 2, end);
+        out += line.slice(i, start) + show(evaluate(parseExpression(expr, `WGSL line ${n + 1}: \${${expr}}`), env));
         i = end + 1;
       }
     })

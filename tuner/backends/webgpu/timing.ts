@@ -114,6 +114,18 @@ export class KernelTimer {
     return (performance.now() - t0) / batch;
   }
 
+  /**
+   * Both clocks over the same long run: `reps` dispatches with timestamps, submitted at once; the mean GPU
+   * time per dispatch from the timestamps, and the wall time from submit to the mapped timestamps per dispatch.
+   */
+  async bothClocks(d: Dispatch, reps: number, timeoutMs: number): Promise<{ timestampMs: number; wallMs: number; reps: number }> {
+    reps = clamp(reps, 1, MAX_QUERIES / 2);
+    const t0 = performance.now();
+    const stamps = await this.timestamps(d, reps, timeoutMs);
+    const wallMs = (performance.now() - t0) / reps;
+    return { timestampMs: stamps.reduce((a, b) => a + b, 0) / reps, wallMs, reps };
+  }
+
   /** Estimate, warm up, repeat within the budget. */
   async measure(d: Dispatch, o: TimingOptions = DEFAULT_TIMING): Promise<{ timesMs: number[]; timer: TimerKind }> {
     const stamp = this.kind === 'timestamp-query';
