@@ -49,10 +49,12 @@ function isLiteral(e: Expr): e is NumNode | StrNode | BoolNode {
 /**
  * Replaces the given names by their values and folds every constant sub-tree (Python semantics:
  * `True and x` becomes `x`, `c if True else d` becomes `c`). A constant sub-tree that raises
- * (`1/0`) is a spec error: UserError naming the position (and the text, when `source` is given).
+ * (`1/0`) is a spec error: UserError naming the position (and the text, when `source` is given) —
+ * but only where Python would certainly evaluate it: under a short-circuit (`x > 0 or 1/0 > 0`) or a
+ * conditional branch it stays unfolded, and raises (making the configuration invalid) only if reached.
  */
 export function substitute(expr: Expr, constants: Readonly<Record<string, Value>>, source?: string, where?: string): Expr {
-  const fold = (e: Expr): Expr => {
+  const fold = (e: Expr, certain = true): Expr => {
     const keep = { start: e.start, end: e.end, ...(e.outerStart !== undefined ? { outerStart: e.outerStart, outerEnd: e.outerEnd } : {}) };
     let out: Expr;
     switch (e.kind) {
@@ -63,38 +65,41 @@ export function substitute(expr: Expr, constants: Readonly<Record<string, Value>
       case 'bool':
         return e;
       case 'unary':
-        out = { ...e, arg: fold(e.arg) };
+        out = { ...e, arg: fold(e.arg, certain) };
         break;
       case 'binary':
-        out = { ...e, left: fold(e.left), right: fold(e.right) };
+        out = { ...e, left: fold(e.left, certain), right: fold(e.right, certain) };
         break;
       case 'compare':
-        out = { ...e, operands: e.operands.map(fold) };
+        // in a chain, operands after the second are evaluated only if the links before them hold
+        out = { ...e, operands: e.operands.map((o, i) => fold(o, certain && i < 2)) };
         break;
       case 'call':
-        out = { ...e, args: e.args.map(fold) };
+        out = { ...e, args: e.args.map((a) => fold(a, certain)) };
         break;
       case 'list':
-        return { ...e, items: e.items.map(fold) };
+        return { ...e, items: e.items.map((a) => fold(a, certain)) };
       case 'boolop': {
         // A constant operand decides statically: in `and`, truthy ones (not last) vanish and a falsy
         // one ends the chain; mirrored for `or`. Evaluation order and errors are unchanged.
         const args: Expr[] = [];
+        let sure = certain; // operands after an undecided one are evaluated only conditionally
         for (const a of e.args) {
-          const f = fold(a);
+          const f = fold(a, sure);
           if (isLiteral(f) && truthy(f.value) === (e.op === 'and')) continue;
           args.push(f);
           if (isLiteral(f)) break;
+          sure = false;
         }
-        if (args.length === 0) return { ...fold(e.args[e.args.length - 1]), ...keep } as Expr;
+        if (args.length === 0) return { ...fold(e.args[e.args.length - 1], certain), ...keep } as Expr;
         if (args.length === 1) return args[0];
         out = { ...e, args };
         break;
       }
       case 'ternary': {
-        const test = fold(e.test);
-        if (isLiteral(test)) return fold(truthy(test.value) ? e.then : e.else);
-        out = { ...e, test, then: fold(e.then), else: fold(e.else) };
+        const test = fold(e.test, certain);
+        if (isLiteral(test)) return fold(truthy(test.value) ? e.then : e.else, certain);
+        out = { ...e, test, then: fold(e.then, false), else: fold(e.else, false) };
         break;
       }
     }
@@ -103,6 +108,7 @@ export function substitute(expr: Expr, constants: Readonly<Record<string, Value>
       return { ...literal(evaluate(out, () => { throw new Error('unreachable: constant sub-tree'); }), e), ...keep };
     } catch (err) {
       if (!(err instanceof PyRuntimeError)) throw err;
+      if (!certain) return out;
       const msg = `constant expression always fails with ${err.message}`;
       throw new UserError(source !== undefined ? positionMessage(msg, e.start, source) : `${msg} (at position ${e.start})`, where);
     }

@@ -164,6 +164,7 @@ class Generator {
         if (!nums) return { js: `mod(${a.js}, ${b.js})`, t: NUM };
         // Non-negative dividend and positive divisor: JS % is already Python's %.
         const x = this.temp();
+        if (isPositiveLiteral(b.js)) return { js: `((${x} = ${this.num(a)}) >= 0 ? ${x} % ${b.js} : numMod(${x}, ${b.js}))`, t: NUM };
         const y = this.temp();
         return { js: `((${x} = ${this.num(a)}), (${y} = ${this.num(b)}), (${y} > 0 && ${x} >= 0) ? ${x} % ${y} : numMod(${x}, ${y}))`, t: NUM };
       }
@@ -198,6 +199,10 @@ class Generator {
       const tests: string[] = [];
       for (const item of right.items) {
         const c = this.value(item);
+        if (item.kind === 'num' || item.kind === 'str' || item.kind === 'bool') { // pure: no temporary needed
+          tests.push(this.eq(xs, c));
+          continue;
+        }
         const ti = this.temp();
         parts.push(`(${ti} = ${c.js})`);
         tests.push(this.eq(xs, { js: ti, t: c.t }));
@@ -290,6 +295,10 @@ class Generator {
     }
     throw new UserError(`unknown function '${fn}'`);
   }
+}
+
+function isPositiveLiteral(js: string): boolean {
+  return /^[0-9.e+]+$/.test(js) && Number(js) > 0;
 }
 
 function numberLiteral(x: number): string {

@@ -16,6 +16,8 @@ export interface Box {
   hi: number;
   /** the sorted finite values, when known */
   values?: readonly number[];
+  /** every value is an integer (implied by `values` when those are all integers) */
+  integral?: boolean;
 }
 
 export type BoxOf = (name: string) => Box | undefined;
@@ -268,7 +270,7 @@ class Analyzer {
       return fromValues(vals, false);
     }
     if (b.lo > b.hi) return EMPTY;
-    return { lo: b.lo, hi: b.hi, nan: false, str: false, err: false, int: false };
+    return { lo: b.lo, hi: b.hi, nan: false, str: false, err: false, int: b.integral === true };
   }
 
   private binary(op: string, a: AV, b: AV): AV {
@@ -417,7 +419,13 @@ class Analyzer {
       let t: { canTrue: boolean; canFalse: boolean; err: boolean };
       if (Array.isArray(b)) {
         const eqs = b.map((item) => equality(a, item));
-        t = { canTrue: eqs.some((q) => q.canTrue), canFalse: eqs.every((q) => q.canFalse), err: false };
+        let canFalse = eqs.every((q) => q.canFalse);
+        if (canFalse && a.values && !a.str && !a.nan) {
+          // false only for a value of `a` that no constant item is certain to match
+          const certain = b.filter((i) => !i.str && !i.nan && i.lo === i.hi).map((i) => i.lo);
+          canFalse = a.values.some((x) => !certain.includes(x));
+        }
+        t = { canTrue: eqs.some((q) => q.canTrue), canFalse, err: false };
       } else {
         t = { canTrue: true, canFalse: true, err: true }; // a string or anything: not analysed
       }
