@@ -73,7 +73,12 @@ export interface KernelSpec {
   problem: Record<string, number>;
   resources?: ResourceFormulas;
   /** grid (CUDA blocks / WebGPU workgroups) and block (threads / workgroup size), 1–3 expressions each */
-  launch: { grid: string[]; block: string[] };
+  launch: {
+    grid: string[];
+    block: string[];
+    /** bytes of dynamic shared memory per block (CUDA), expression; default 0 */
+    dynamicSharedMemory?: string;
+  };
   args: KernelArg[];
   reference: Reference;
   /** max |got − want| ≤ atol + rtol·|want| elementwise */

@@ -36,6 +36,8 @@ export interface Measurement {
   timer?: 'events' | 'timestamp-query' | 'wall-clock' | 'replay';
   compileMs?: number;
   message?: string;
+  /** what the kernel used, as the compiler / driver report it (registers, staticSharedMemory, localMemory, spillStores…) */
+  resources?: Record<string, number>;
   /** device state when measured (clock MHz, temperature °C, …) */
   device?: Record<string, number | string>;
 }

@@ -13,8 +13,10 @@ const log = (s: string) => {
 };
 
 let setups = 0;
+let dead = false; // after a sticky error, as the real runner: leave queued work to the next process
 process.on('message', (m: ToRunner) => {
   log(m.type);
+  if (dead) return;
   switch (m.type) {
     case 'init':
       send({ type: 'ready', device: { ordinal: m.device, name: 'Fake GPU', computeCapability: '9.0', smCount: 132, driver: 'fake', libcuda: 'none' } });
@@ -47,6 +49,7 @@ process.on('message', (m: ToRunner) => {
         const times = Array.from({ length: 10 }, (_, i) => t * (1 + 0.001 * i));
         result = { status: behaviour === 6 ? 'wrong' : 'ok', timesMs: times, kernelMs: times.reduce((a, b) => a + b, 0), spanMs: 11 * t, device: { smClockMHz: 1980, temperatureC: 40 } };
       }
+      if (result.sticky) dead = true;
       send({ type: 'result', id: m.id, result }, result.sticky ? () => process.exit(3) : undefined);
       return;
     }
