@@ -13,17 +13,23 @@ const NAMES = ['a', 'b', 'c'];
 /** What brute force tries for a name missing from the box (unknown: could be anything). */
 const UNKNOWN_SAMPLES: Value[] = [-2, 0, 1, 2.5, true, false, '', 'a'];
 
-type BoxSpec = { kind: 'values'; values: number[] } | { kind: 'interval'; lo: number; hi: number } | { kind: 'missing' };
+/** `hide`: give the analysis only the bounds (and integrality), to exercise the interval rules. */
+type BoxSpec = { kind: 'values'; values: number[]; hide: boolean } | { kind: 'interval'; lo: number; hi: number; integral: boolean } | { kind: 'missing' };
 
 const boxSpecArb: fc.Arbitrary<BoxSpec> = fc.oneof(
-  { weight: 3, arbitrary: fc.uniqueArray(numberArb, { minLength: 1, maxLength: 4 }).map((vs): BoxSpec => ({ kind: 'values', values: [...vs].sort((x, y) => x - y) })) },
-  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: -4, max: 6 }), fc.integer({ min: 0, max: 3 }), fc.boolean()).map(([lo, w, half]): BoxSpec => ({ kind: 'interval', lo: half ? lo + 0.5 : lo, hi: lo + w })) },
+  { weight: 3, arbitrary: fc.tuple(fc.uniqueArray(numberArb, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([vs, hide]): BoxSpec => ({ kind: 'values', values: [...vs].sort((x, y) => x - y), hide })) },
+  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: -4, max: 6 }), fc.integer({ min: 0, max: 3 }), fc.boolean()).map(([lo, w, half]): BoxSpec => ({ kind: 'interval', lo: half ? lo + 0.5 : lo, hi: lo + w, integral: false })) },
+  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: -5, max: 8 }), fc.integer({ min: 0, max: 5 })).map(([lo, w]): BoxSpec => ({ kind: 'interval', lo, hi: lo + w, integral: true })) },
   { weight: 1, arbitrary: fc.constant<BoxSpec>({ kind: 'missing' }) },
 );
 
 function toBox(spec: BoxSpec): Box | undefined {
-  if (spec.kind === 'values') return { lo: spec.values[0], hi: spec.values[spec.values.length - 1], values: spec.values };
-  if (spec.kind === 'interval') return { lo: spec.lo, hi: spec.hi };
+  if (spec.kind === 'values') {
+    const lo = spec.values[0];
+    const hi = spec.values[spec.values.length - 1];
+    return spec.hide ? { lo, hi, integral: spec.values.every(Number.isInteger) } : { lo, hi, values: spec.values };
+  }
+  if (spec.kind === 'interval') return { lo: spec.lo, hi: spec.hi, integral: spec.integral };
   return undefined;
 }
 
@@ -31,6 +37,7 @@ function toBox(spec: BoxSpec): Box | undefined {
 function samples(spec: BoxSpec): Value[] {
   if (spec.kind === 'values') return spec.values;
   if (spec.kind === 'missing') return UNKNOWN_SAMPLES;
+  if (spec.integral) return Array.from({ length: spec.hi - spec.lo + 1 }, (_, i) => spec.lo + i);
   const out = new Set<number>([spec.lo, spec.hi, spec.lo + 0.5, spec.hi - 1e-9]);
   for (let x = Math.ceil(spec.lo); x <= spec.hi; x++) out.add(x);
   return [...out].filter((x) => x >= spec.lo && x <= spec.hi);
