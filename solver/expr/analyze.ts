@@ -29,6 +29,7 @@ export function freeNames(expr: Expr): string[] {
   const seen = new Set<string>();
   const visit = (e: Expr): void => {
     if (e.kind === 'name') seen.add(e.name);
+    else if (e.kind === 'ternary') [e.then, e.test, e.else].forEach(visit); // text order, not evaluation order
     else for (const c of children(e)) visit(c);
   };
   visit(expr);
@@ -84,14 +85,14 @@ export function substitute(expr: Expr, constants: Readonly<Record<string, Value>
         // one ends the chain; mirrored for `or`. Evaluation order and errors are unchanged.
         const args: Expr[] = [];
         let sure = certain; // operands after an undecided one are evaluated only conditionally
-        for (const a of e.args) {
-          const f = fold(a, sure);
-          if (isLiteral(f) && truthy(f.value) === (e.op === 'and')) continue;
+        for (let i = 0; i < e.args.length; i++) {
+          const f = fold(e.args[i], sure);
+          // a non-deciding constant vanishes, unless it is the last operand (which is the result)
+          if (i < e.args.length - 1 && isLiteral(f) && truthy(f.value) === (e.op === 'and')) continue;
           args.push(f);
           if (isLiteral(f)) break;
           sure = false;
         }
-        if (args.length === 0) return { ...fold(e.args[e.args.length - 1], certain), ...keep } as Expr;
         if (args.length === 1) return args[0];
         out = { ...e, args };
         break;
