@@ -130,7 +130,8 @@ export function readJournal(path: string): JournalContents {
 /** The fields in which two keys differ, each as `field (journal: A, now: B)`. */
 export function keyDifferences(journal: JournalKey, now: JournalKey): string[] {
   const out: string[] = [];
-  const show = (v: unknown) => (v === undefined ? 'absent' : typeof v === 'string' && v.length > 24 ? `${v.slice(0, 12)}…` : JSON.stringify(v));
+  // hashes are shortened (their first 12 hex digits tell them apart); everything else shown whole
+  const show = (v: unknown) => (v === undefined ? 'absent' : typeof v === 'string' && /^[0-9a-f]{32,}$/.test(v) ? `${v.slice(0, 12)}…` : JSON.stringify(v));
   for (const field of Object.keys(now) as (keyof JournalKey)[]) {
     const a = journal[field] as unknown, b = now[field] as unknown;
     if (typeof b === 'object' && b !== null) {
