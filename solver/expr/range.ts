@@ -38,7 +38,7 @@ interface AV {
 }
 
 /** Largest cartesian product of value lists we enumerate exactly. */
-const EXACT_LIMIT = 4096;
+const EXACT_LIMIT = 1024;
 /** Beyond this magnitude integers are no longer exact in doubles. */
 const SAFE = 2 ** 53;
 
@@ -79,17 +79,21 @@ function isEmpty(a: AV): boolean {
   return !hasNumbers(a) && !a.nan && !a.str;
 }
 
-function fromValues(list: readonly number[], err: boolean, extra: Partial<AV> = {}): AV {
+function fromValues(list: ArrayLike<number>, err: boolean): AV {
+  // a typed array sorts numerically and fast; this runs on every exactly enumerated operation
+  const sorted = Float64Array.from(list).sort();
+  const values: number[] = [];
   let nan = false;
-  const finite: number[] = [];
-  for (const x of list) {
-    if (Number.isNaN(x)) nan = true;
-    else finite.push(x);
+  let int = true;
+  for (let i = 0; i < sorted.length; i++) {
+    const x = sorted[i];
+    if (Number.isNaN(x)) { nan = true; continue; }
+    if (values.length > 0 && values[values.length - 1] === x) continue;
+    if (int && !Number.isInteger(x)) int = false;
+    values.push(x === 0 ? 0 : x); // -0 and 0 are one value
   }
-  finite.sort((x, y) => x - y);
-  const values = finite.filter((x, i) => i === 0 || x !== finite[i - 1]);
-  if (values.length === 0) return { ...EMPTY, nan, err, ...extra };
-  return { lo: values[0], hi: values[values.length - 1], values, nan, str: false, err, int: values.every(Number.isInteger), ...extra };
+  if (values.length === 0) return { ...EMPTY, nan, err };
+  return { lo: values[0], hi: values[values.length - 1], values, nan, str: false, err, int };
 }
 
 function interval(lo: number, hi: number, err: boolean, int: boolean): AV {
@@ -128,19 +132,20 @@ function truthiness(a: AV): { canTrue: boolean; canFalse: boolean } {
 function exact(a: AV, b: AV, f: (x: number, y: number) => number): AV | undefined {
   if (!a.values || !b.values || a.str || b.str || a.nan || b.nan) return undefined;
   if (a.values.length * b.values.length > EXACT_LIMIT) return undefined;
-  const out: number[] = [];
+  const out = new Float64Array(a.values.length * b.values.length);
+  let n = 0;
   let err = a.err || b.err;
   for (const x of a.values) {
     for (const y of b.values) {
       try {
-        out.push(f(x, y));
+        out[n++] = f(x, y);
       } catch (e) {
         if (!(e instanceof py.PyRuntimeError)) throw e;
         err = true;
       }
     }
   }
-  return fromValues(out, err);
+  return fromValues(out.subarray(0, n), err);
 }
 
 /** The results of `f` over every known value of `a`. */
@@ -266,8 +271,16 @@ class Analyzer {
     const b = this.box(name);
     if (!b || Number.isNaN(b.lo) || Number.isNaN(b.hi)) return UNKNOWN;
     if (b.values) {
-      const vals = b.values.filter((x) => x >= b.lo && x <= b.hi);
-      return fromValues(vals, false);
+      // the box promises sorted finite values: no need to sort again on this hot path
+      let i = 0;
+      let j = b.values.length;
+      while (i < j && !(b.values[i] >= b.lo)) i++;
+      while (j > i && !(b.values[j - 1] <= b.hi)) j--;
+      if (i === j) return EMPTY;
+      const values = i === 0 && j === b.values.length ? b.values : b.values.slice(i, j);
+      let int = true;
+      for (const x of values) if (!Number.isInteger(x)) { int = false; break; }
+      return { lo: values[0], hi: values[values.length - 1], values, nan: false, str: false, err: false, int };
     }
     if (b.lo > b.hi) return EMPTY;
     return { lo: b.lo, hi: b.hi, nan: false, str: false, err: false, int: b.integral === true };
@@ -533,13 +546,24 @@ class Analyzer {
   }
 }
 
+/** Whether two sorted lists share a value (merge walk). */
+function intersects(x: readonly number[], y: readonly number[]): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    if (x[i] === y[j]) return true;
+    if (x[i] < y[j]) i++; else j++;
+  }
+  return false;
+}
+
 /** Whether `a == b` can be true / false (never raises). */
 function equality(a: AV, b: AV): { canTrue: boolean; canFalse: boolean; err: boolean } {
   const err = a.err || b.err;
   if (isEmpty(a) || isEmpty(b)) return { canTrue: false, canFalse: false, err };
   let numTrue = false;
   if (hasNumbers(a) && hasNumbers(b) && a.lo <= b.hi && b.lo <= a.hi) {
-    if (a.values && b.values) numTrue = a.values.some((x) => b.values!.includes(x));
+    if (a.values && b.values) numTrue = intersects(a.values, b.values);
     else if (a.values && b.int) numTrue = a.values.some((x) => Number.isInteger(x) && x >= b.lo && x <= b.hi);
     else if (b.values && a.int) numTrue = b.values.some((x) => Number.isInteger(x) && x >= a.lo && x <= a.hi);
     else numTrue = true;
@@ -558,18 +582,8 @@ function ordering(op: '<' | '<=' | '>' | '>=', a: AV, b: AV): { canTrue: boolean
   if (a.str || b.str) return { canTrue: true, canFalse: true, err: true };
   if (isEmpty(a) || isEmpty(b)) return { canTrue: false, canFalse: false, err: false };
   if (a.nan || b.nan) return { canTrue: true, canFalse: true, err: false };
-  if (a.values && b.values && a.values.length * b.values.length <= EXACT_LIMIT) {
-    let canTrue = false;
-    let canFalse = false;
-    for (const x of a.values) {
-      for (const y of b.values) {
-        if (test(x, y)) canTrue = true; else canFalse = true;
-        if (canTrue && canFalse) return { canTrue, canFalse, err: false };
-      }
-    }
-    return { canTrue, canFalse, err: false };
-  }
-  // always true iff true at the least favourable corner, never true iff false at the most favourable
+  // Always true iff true at the least favourable corner, never true iff false at the most favourable.
+  // Exact for value lists too: their bounds are attained.
   const [always, ever] = op === '<' || op === '<=' ? [test(a.hi, b.lo), test(a.lo, b.hi)] : [test(a.lo, b.hi), test(a.hi, b.lo)];
   return { canTrue: ever, canFalse: !always, err: false };
 }
