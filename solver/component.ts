@@ -162,6 +162,7 @@ function orderLevels(plan: ComponentPlan, root: RootState): Level[] {
     const def = defOf.get(v);
     const here = placedChecks.filter((p) => p.level === i);
     const checks = here.map((p) => ({ pred: p.pred, constraint: p.constraint, antitone: !def && v.numeric && isAntitone(p.expr, v.name, box) }));
+    const fused = here.length > 1 ? root.compileFused(here.map((p) => p.expr)) : here.length === 1 ? fusedOne(here[0].pred) : undefined;
     const depVars = new Set<IntVar>();
     for (const p of here) p.vars.forEach((x) => x !== v && depVars.add(x));
     if (def) def.inputs.forEach((x) => inPlan.has(x) && depVars.add(x));
@@ -170,8 +171,14 @@ function orderLevels(plan: ComponentPlan, root: RootState): Level[] {
       v, candidates, checks,
       deps: [...depVars].map((x) => levelOf.get(x)!).sort((a, b) => a - b),
       ...(def ? { define: def.formula } : {}),
+      ...(fused ? { fused } : {}),
     };
   });
+}
+
+/** One check as a "first failing" function. */
+function fusedOne(pred: Predicate): (v: ArrayLike<unknown>) => number {
+  return (v) => (pred(v) ? -1 : 0);
 }
 
 function greater(a: number[], b: number[]): boolean {

@@ -3,7 +3,7 @@
 // domains before any search. What survives — domains, still-active constraints, definitions — is what
 // components are made of.
 import type { Expr, Value } from './expr/ast.ts';
-import { compileExpr, compilePredicate, staticTypeOf, type StaticType } from './expr/compile.ts';
+import { compileExpr, compileFirstFailing, compilePredicate, staticTypeOf, type StaticType } from './expr/compile.ts';
 import { freeNames } from './expr/analyze.ts';
 import { noteError, type RuntimeErrorCounts } from './runtime-errors.ts';
 import { truthOf } from './expr/range.ts';
@@ -39,6 +39,8 @@ export interface RootState {
   feasible: boolean;
   /** compiles another constraint over the same variables */
   compile: (e: Expr) => Predicate;
+  /** compiles several constraints into one function: index of the first that fails, or −1 */
+  compileFused: (es: readonly Expr[]) => (v: ArrayLike<unknown>) => number;
   /** evaluations during propagation that raised a Python error, by constraint id */
   runtimeErrors: RuntimeErrorCounts;
 }
@@ -95,7 +97,8 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
     postCheck(new CheckPropagator(store, varsOf(names), e.expr, compileCheck(e.expr), reasoning, computed));
   }
   store.syncBound();
-  return { store, vars, preds, checks, definitions, feasible, compile: compileCheck, runtimeErrors };
+  const compileFused = (es: readonly Expr[]) => compileFirstFailing(es, slotOf, typeOf) as (v: ArrayLike<unknown>) => number;
+  return { store, vars, preds, checks, definitions, feasible, compile: compileCheck, compileFused, runtimeErrors };
 }
 
 function range(lo: number, hi: number): number[] {

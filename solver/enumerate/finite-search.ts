@@ -28,6 +28,8 @@ export interface Level {
   deps: number[];
   /** computed level: the value is this formula of earlier levels, not a choice */
   define?: Predicate;
+  /** all checks in one function: index of the first failing, or −1 (errors are attributed by re-running them one by one) */
+  fused?: (v: ArrayLike<unknown>) => number;
 }
 
 /** A component's configurations, column-major: column k holds level k's code (or value, for computed interval vars). */
@@ -214,14 +216,14 @@ export class FiniteSearch {
       const code = this.computed(l);
       if (code !== null) {
         cur[v.id] = v.finite ? v.raw[code] : code;
-        if (this.failing(checks) < 0) out[n++] = code;
+        if (this.failing(checks, l.fused) < 0) out[n++] = code;
       }
     } else {
-      const cand = l.candidates, raw = v.raw;
+      const cand = l.candidates, raw = v.raw, fused = l.fused;
       for (let k = 0; k < cand.length; k++) {
         const c = cand[k];
         cur[v.id] = raw[c];
-        const failed = this.failing(checks);
+        const failed = this.failing(checks, fused);
         if (failed < 0) out[n++] = c;
         else if (checks[failed].antitone) break;
       }
@@ -232,8 +234,16 @@ export class FiniteSearch {
   }
 
   /** index of the first check that fails on the current values, or -1 */
-  private failing(checks: LevelCheck[]): number {
+  private failing(checks: LevelCheck[], fused?: (v: ArrayLike<unknown>) => number): number {
     const cur = this.cur;
+    if (fused !== undefined) {
+      try {
+        return fused(cur);
+      } catch (e) {
+        if (!(e instanceof PyRuntimeError)) throw e;
+        // fall through: find (and count) the check that raised
+      }
+    }
     for (let k = 0; k < checks.length; k++) {
       try {
         if (!checks[k].pred(cur)) return k;
