@@ -16,6 +16,11 @@ export interface StrategyContext {
   budget?: number;
 }
 
+/**
+ * The tuner asks, measures the whole batch, and tells every result of it (in the order asked) before
+ * asking again; a strategy may rely on that, and must be deterministic given its seed and what it is
+ * told, which is what makes a resumed run retrace an interrupted one.
+ */
 export interface Strategy {
   readonly name: string;
   /** Up to n configurations to measure next; an empty list means the strategy has nothing more to try. */
