@@ -13,8 +13,11 @@ export const FUNCTION_ARITY: Readonly<Record<CallName, readonly [number, number]
 };
 const SUPPORTED = Object.keys(FUNCTION_ARITY).sort().join(', ');
 
-/** Parenthesis nesting we accept (CPython stops at 200); keeps recursion far from the JS stack limit. */
-const MAX_NESTING = 100;
+/**
+ * Nesting we accept: brackets, calls, unary operators, `**` and ternary `else` branches each count
+ * one level (CPython stops at 200 parentheses). Keeps recursion far from the JS stack limit.
+ */
+const MAX_NESTING = 200;
 /** Tree depth we accept, so every recursive walk over the tree is safe. */
 const MAX_TREE_DEPTH = 400;
 
@@ -128,19 +131,16 @@ export class Parser {
 
   /** expression: disjunction ['if' disjunction 'else' expression] */
   parseExpr(): Expr {
-    this.enter(this.peek().start);
     const body = this.parseDisjunction();
-    let result = body;
-    if (this.isKeyword('if')) {
-      this.next();
-      const test = this.parseDisjunction();
-      if (!this.isKeyword('else')) this.unexpected(this.peek(), " (expected 'else')");
-      this.next();
-      const orElse = this.parseExpr();
-      result = this.made({ kind: 'ternary', test, then: body, else: orElse, start: this.startOf(body), end: this.endOf(orElse) }, [test, body, orElse]);
-    }
+    if (!this.isKeyword('if')) return body;
+    this.next();
+    const test = this.parseDisjunction();
+    if (!this.isKeyword('else')) this.unexpected(this.peek(), " (expected 'else')");
+    const elseTok = this.next();
+    this.enter(elseTok.start);
+    const orElse = this.parseExpr();
     this.leave();
-    return result;
+    return this.made({ kind: 'ternary', test, then: body, else: orElse, start: this.startOf(body), end: this.endOf(orElse) }, [test, body, orElse]);
   }
 
   parseDisjunction(): Expr {
