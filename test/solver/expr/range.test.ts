@@ -55,11 +55,16 @@ function* assignments(specs: BoxSpec[]): Generator<Record<string, Value>> {
   }
 }
 
+/** What the soundness checks saw, so each test can show it checked something real. */
+const seen = { assignments: 0, decided: 0 };
+
 function checkSound(e: Expr, specs: BoxSpec[]): void {
   const box = (n: string) => toBox(specs[NAMES.indexOf(n)]);
   const truth = truthOf(e, box);
   const range = rangeOf(e, box);
+  if (truth !== 2) seen.decided++;
   for (const env of assignments(specs)) {
+    seen.assignments++;
     let v: Value | undefined;
     try {
       v = evaluate(e, (n) => env[n]);
@@ -79,15 +84,25 @@ function checkSound(e: Expr, specs: BoxSpec[]): void {
 
 describe('range analysis is sound (brute force over random boxes)', () => {
   it('numeric expressions', () => {
+    seen.assignments = 0;
+    seen.decided = 0;
     fc.assert(fc.property(exprArb({ names: NAMES, strings: false }), fc.tuple(boxSpecArb, boxSpecArb, boxSpecArb), (e, specs) => checkSound(e, specs)), { numRuns: 3000, endOnFailure: true });
+    expect(seen.assignments).toBeGreaterThan(10_000);
+    expect(seen.decided).toBeGreaterThan(100);
   });
   it('expressions with strings and booleans', () => {
+    seen.assignments = 0;
+    seen.decided = 0;
     fc.assert(fc.property(exprArb({ names: NAMES }), fc.tuple(boxSpecArb, boxSpecArb, boxSpecArb), (e, specs) => checkSound(e, specs)), { numRuns: 1500, endOnFailure: true });
+    expect(seen.assignments).toBeGreaterThan(10_000);
   });
   it('restriction-shaped expressions (comparisons of arithmetic)', () => {
+    seen.assignments = 0;
+    seen.decided = 0;
     const shaped = fc.tuple(exprArb({ names: NAMES, strings: false, maxDepth: 3 }), exprArb({ names: NAMES, strings: false, maxDepth: 2 }), fc.constantFrom('<', '<=', '==', '!=', '>', '>='))
       .map(([l, r, op]): Expr => ({ kind: 'compare', ops: [op], operands: [l, r], start: 0, end: 0 }));
     fc.assert(fc.property(shaped, fc.tuple(boxSpecArb, boxSpecArb, boxSpecArb), (e, specs) => checkSound(e, specs)), { numRuns: 4000, endOnFailure: true });
+    expect(seen.decided).toBeGreaterThan(400);
   });
   it('decides something for a good share of restriction-shaped cases (not just "unknown")', () => {
     let decided = 0;
