@@ -34,6 +34,7 @@ class Runner {
   private flushBytes = 0;
   private events: Handle[] = [];
   private tolerance = { rtol: 1e-4, atol: 1e-5 };
+  private pairs = 0;
 
   constructor(private readonly send: (m: FromRunner, then?: () => void) => void) {}
 
@@ -71,7 +72,9 @@ class Runner {
     // than a fast kernel's run.
     this.flushBytes = Math.floor(timing.flushBytes / 4) * 4;
     if (this.flushBytes > 0) this.flushPtr = this.alloc(this.flushBytes);
-    const nEvents = 2 * Math.max(timing.maxReps, timing.estimateRuns) + 8;
+    // pairs for the repetitions, then three of their own (span start, warm-up start and end) at the end
+    this.pairs = Math.max(timing.maxReps, timing.estimateRuns);
+    const nEvents = 2 * this.pairs + 3;
     for (let i = 0; i < nEvents; i++) {
       const ev: Handle[] = [null];
       this.c('cuEventCreate', cu.cuEventCreate(ev, 0));
@@ -248,7 +251,7 @@ class Runner {
       stage = 'timing';
       // estimate
       const E = Math.max(1, t.estimateRuns);
-      const spanStart = 2 * E;
+      const spanStart = 2 * this.pairs;
       this.record(spanStart);
       for (let i = 0; i < E; i++) {
         this.flush();
@@ -261,7 +264,9 @@ class Runner {
       const est: number[] = [];
       for (let i = 0; i < E; i++) est.push(this.elapsed(2 * i, 2 * i + 1));
       const estimateMs = summarize(est).median;
-      const { warmup, reps } = planRepetitions(estimateMs, t);
+      const planned = planRepetitions(estimateMs, t);
+      const warmup = planned.warmup;
+      const reps = Math.min(planned.reps, this.pairs);
       // warm-up as one timed block, then the repetitions, all queued without waiting
       const w0 = spanStart + 1;
       const w1 = spanStart + 2;
@@ -341,15 +346,16 @@ class Runner {
           const l = loaded[i];
           if (l instanceof Error) continue;
           const launch = this.launcher(cands[i], l.fn, l.params);
-          for (let j = 0; j < repsPerRound; j++) {
+          for (let j = 0; j < Math.min(repsPerRound, this.pairs); j++) {
             this.flush();
             this.restore(false);
             this.record(2 * j);
             launch();
             this.record(2 * j + 1);
           }
-          this.sync(2 * repsPerRound - 1);
-          for (let j = 0; j < repsPerRound; j++) {
+          const n = Math.min(repsPerRound, this.pairs);
+          this.sync(2 * n - 1);
+          for (let j = 0; j < n; j++) {
             const ms = this.elapsed(2 * j, 2 * j + 1);
             times[i].push(ms);
             kernelMs[i] += ms;
