@@ -162,7 +162,7 @@ class Generator {
       case '+':
         if (nums) return { js: `(${a.js} + ${b.js})`, t: NUM };
         // numbers add to a number, strings concatenate; anything else raises
-        return { js: `add(${a.js}, ${b.js})`, t: (a.t & b.t & STR) | ((a.t & ~STR) && (b.t & ~STR) ? NUM : 0) || NUM };
+        return { js: `add(${a.js}, ${b.js})`, t: ((a.t & b.t & STR) | ((a.t & ~STR) && (b.t & ~STR) ? NUM : 0)) || NUM };
       case '-':
         return nums ? { js: `(${a.js} - ${b.js})`, t: NUM } : { js: `sub(${a.js}, ${b.js})`, t: NUM };
       case '*':

@@ -154,7 +154,14 @@ describe('errors', () => {
       expect(e.message).toContain(`at position ${position} in ${JSON.stringify(text)}`);
     });
   }
+  it('nesting up to CPython\'s limit of 200 parentheses is fine', () => {
+    expect(shape(parseExpression('('.repeat(199) + 'x' + ')'.repeat(199)))).toBe('x');
+    expect(parseExpression('x if a else '.repeat(150) + 'y').kind).toBe('ternary');
+  });
   it('deep nesting is refused with a UserError, not a stack overflow', () => {
+    expect(errorOf('x if a else '.repeat(100_000) + 'y').message).toMatch(/nested too deeply/);
+    expect(errorOf('['.repeat(100_000)).message).toMatch(/nested too deeply/);
+    expect(errorOf('min('.repeat(100_000)).message).toMatch(/nested too deeply/);
     expect(errorOf('('.repeat(5000) + 'x' + ')'.repeat(5000)).message).toMatch(/nested too deeply/);
     expect(errorOf('-'.repeat(5000) + 'x').message).toMatch(/nested too deeply/);
     expect(errorOf(Array.from({ length: 2000 }, () => 'x').join(' + ')).message).toMatch(/too long or nested too deeply/);
