@@ -138,7 +138,7 @@ function orderLevels(plan: ComponentPlan, root: RootState): Level[] {
   const levelOf = new Map(placed.map((v, i) => [v, i]));
   const box = (name: string): Box | undefined => {
     const x = byName.get(name);
-    return x && x.numeric && x.size() > 0 ? { lo: x.min(), hi: x.max() } : undefined;
+    return x && x.numeric && x.size() > 0 ? { lo: x.min(), hi: x.max(), integral: x.integral } : undefined;
   };
   // every check sits at the level of its last variable; where it is antitone in its later variables,
   // a copy with those variables at their smallest values is a necessary condition one level up

@@ -193,7 +193,7 @@ function boxOf(root: RootState): (name: string) => Box | undefined {
   const byName = new Map(root.vars.map((v) => [v.name, v]));
   return (name) => {
     const v = byName.get(name);
-    return v && v.numeric && v.size() > 0 ? { lo: v.min(), hi: v.max() } : undefined;
+    return v && v.numeric && v.size() > 0 ? { lo: v.min(), hi: v.max(), integral: v.integral } : undefined;
   };
 }
 

@@ -123,7 +123,7 @@ function narrowWide(model: Model, name: string, lo: number, hi: number, unary: M
   const known = memo.get(key);
   if (known) return known;
   // bounds first: binary search for the outermost values where some constraint can still hold
-  const can = (a: number, b: number) => unary.every((c) => truthOf(c.expr, (n) => (n === name ? { lo: a, hi: b } : undefined)) !== 0);
+  const can = (a: number, b: number) => unary.every((c) => truthOf(c.expr, (n) => (n === name ? { lo: a, hi: b, integral: true } : undefined)) !== 0);
   let result: { values: number[] } | { lo: number; hi: number };
   if (!can(lo, hi)) result = { values: [] };
   else {
@@ -136,11 +136,11 @@ function narrowWide(model: Model, name: string, lo: number, hi: number, unary: M
     result = { lo: newLo, hi: newHi };
     const width = newHi - newLo + 1;
     // a constraint monotone in the variable holds on an interval: the shaved bounds are then exact
-    const box = (n: string) => (n === name ? { lo: newLo, hi: newHi } : undefined);
+    const box = (n: string) => (n === name ? { lo: newLo, hi: newHi, integral: true } : undefined);
     const exactBounds = unary.every((c) => isAntitone(c.expr, name, box) || isIsotone(c.expr, name, box));
     if (width <= LIST_LIMIT || (!exactBounds && width <= UNARY_FILTER_LIMIT)) {
       // the constraints read a single variable: compile them against slot 0
-      const preds = unary.map((c) => compilePredicate(c.expr, () => 0) as Predicate);
+      const preds = unary.map((c) => compilePredicate(c.expr, () => 0, () => 'number') as Predicate);
       const env: Value[] = [0];
       const kept: number[] = [];
       for (let v = newLo; v <= newHi; v++) {

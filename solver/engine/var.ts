@@ -18,6 +18,8 @@ export class IntVar {
   /** the user's value of each code (finite vars) */
   readonly raw: readonly Value[];
   readonly numeric: boolean;
+  /** every value is an integer (lets interval reasoning tighten `%` and strict comparisons) */
+  readonly integral: boolean;
   private readonly perm: Int32Array;
   private readonly pos: Int32Array;
   private readonly sizeSlot: number;
@@ -37,6 +39,7 @@ export class IntVar {
       this.raw = domain.values;
       this.vals = Float64Array.from(domain.values, (v) => (typeof v === 'string' ? NaN : Number(v)));
       this.numeric = !this.vals.some(Number.isNaN);
+      this.integral = this.vals.every(Number.isInteger);
       const n = domain.values.length;
       this.perm = new Int32Array(n);
       this.pos = new Int32Array(n);
@@ -49,6 +52,7 @@ export class IntVar {
       this.raw = [];
       this.vals = new Float64Array(0);
       this.numeric = true;
+      this.integral = true;
       this.perm = this.pos = new Int32Array(0);
       this.sizeSlot = -1;
       this.loSlot = sm.alloc(domain.lo);

@@ -55,9 +55,9 @@ export class CheckPropagator implements Propagator {
         // codes are in value order: walking the code range yields sorted values
         const values: number[] = [];
         for (let c = v.minCode(), hi = v.maxCode(); c <= hi; c++) if (v.hasCode(c)) values.push(v.vals[c]);
-        return { lo: values[0], hi: values[values.length - 1], values };
+        return { lo: values[0], hi: values[values.length - 1], values, integral: v.integral };
       }
-      return { lo: v.min(), hi: v.max() };
+      return { lo: v.min(), hi: v.max(), integral: v.integral };
     };
   }
 
@@ -140,7 +140,7 @@ export class CheckPropagator implements Propagator {
   /** Tightens x's bounds: the outermost values for which the constraint cannot hold are cut off. */
   private shave(x: IntVar): boolean {
     const box = this.box;
-    const restricted = (lo: number, hi: number) => (name: string) => (name === x.name ? { lo, hi } : box(name));
+    const restricted = (lo: number, hi: number) => (name: string) => (name === x.name ? { lo, hi, integral: x.integral } : box(name));
     const test = (lo: number, hi: number) => truthOf(this.expr, restricted(lo, hi)) !== 0;
     if (x.finite) {
       // binary search over the sorted codes between the current bounds
