@@ -110,7 +110,7 @@ describe('SearchSpace vs brute force (random spaces)', () => {
         return 0;
       })[0];
       expect(key(r.config, names)).toBe(key(firstOptimal, names));
-    }), { numRuns: 500 });
+    }), { numRuns: 1000 });
   });
 
   it('neighbours are valid and differ in exactly one parameter', () => {
