@@ -35,10 +35,29 @@ function satisfies(p: MilpProblem, pt: Record<string, number>): boolean {
 const objectiveAt = (p: MilpProblem, pt: Record<string, number>): number =>
   p.objective.terms.reduce((s, t) => s + t.coef * pt[t.name], p.objective.constant);
 
-function bruteForce(p: MilpProblem): { status: 'optimal'; objective: number } | { status: 'infeasible' } {
+/** Variables computed from earlier ones instead of enumerated: the candidate values given the others. */
+type Derived = Record<string, (pt: Record<string, number>) => number[]>;
+
+/**
+ * Enumerates the Cartesian product. `derived` variables are not enumerated but computed from the others
+ * (they must come after their inputs in `p.vars`); their domain is checked like any constraint.
+ */
+function bruteForce(
+  p: MilpProblem,
+  derived: Derived = {},
+): { status: 'optimal'; objective: number } | { status: 'infeasible' } {
   let best: number | undefined;
   const pt: Record<string, number> = {};
   const rec = (i: number): void => {
+    if (i < p.vars.length && derived[p.vars[i].name]) {
+      const v = p.vars[i];
+      for (const x of derived[v.name](pt)) {
+        if (v.kind === 'list' ? !v.values.includes(x) : !(Number.isInteger(x) && x >= v.lo && x <= v.hi)) continue;
+        pt[v.name] = x;
+        rec(i + 1);
+      }
+      return;
+    }
     if (i === p.vars.length) {
       if (!satisfies(p, pt)) return;
       const z = objectiveAt(p, pt);
@@ -135,13 +154,74 @@ function problemArb(sh: Shape): fc.Arbitrary<MilpProblem> {
     });
 }
 
+/**
+ * Wide derived ints, as the tuner produces them: 2–4 list vars with values up to 1024, and 1–2 int vars
+ * W_k ∈ [1, 131072] pinned by W_k == Σ c_i·a_i + d (c_i up to 128, so the bounds bind at times), extra
+ * constraints mixing W's and list vars, an optional no-good table, and an objective over everything.
+ */
+const derivedArb = (sandwich: boolean): fc.Arbitrary<{ p: MilpProblem; derived: Derived }> =>
+  fc
+  .tuple(
+    fc.array(fc.uniqueArray(fc.integer({ min: 1, max: 1024 }), { minLength: 1, maxLength: 5 }), { minLength: 2, maxLength: 4 }),
+    fc.integer({ min: 1, max: 2 }),
+  )
+  .chain(([domains, nW]) => {
+    const lists: MilpVar[] = domains.map((values, i) => ({ name: `a${i}`, kind: 'list', values }));
+    const ws = Array.from({ length: nW }, (_, k) => `W${k}`);
+    const eqArb = fc.tuple(
+      fc.array(fc.integer({ min: -64, max: 128 }), { minLength: domains.length, maxLength: domains.length }),
+      fc.integer({ min: -100, max: 100 }),
+      fc.integer({ min: 0, max: sandwich ? 3 : 0 }),
+    );
+    const all = [...lists.map((v) => v.name), ...ws];
+    const extraArb = fc.array(
+      fc.record({
+        terms: fc.subarray(all, { minLength: 1 }).chain((ns) => fc.tuple(...ns.map((name) => fc.integer({ min: -3, max: 3 }).map((coef) => ({ name, coef }))))),
+        op: fc.constantFrom<LinearConstraint['op']>('<=', '>='),
+        rhs: fc.integer({ min: -5000, max: 60000 }),
+        label: fc.constant('extra'),
+      }),
+      { maxLength: 2 },
+    );
+    const noGoodArb: fc.Arbitrary<NoGoodTable[]> = fc.array(
+      fc.array(fc.tuple(fc.constantFrom(...domains[0]), fc.constantFrom(...domains[1])), { minLength: 1, maxLength: 4 }).map((forbidden) => ({ vars: ['a0', 'a1'], forbidden, label: 'ng' })),
+      { maxLength: 1 },
+    );
+    const objArb = fc.record({
+      sense: fc.constantFrom<LinearObjective['sense']>('max', 'min'),
+      terms: fc.tuple(...all.map((name) => fc.integer({ min: -5, max: 5 }).map((coef) => ({ name, coef })))),
+      constant: fc.integer({ min: -3, max: 3 }),
+    });
+    return fc.tuple(fc.array(eqArb, { minLength: nW, maxLength: nW }), extraArb, noGoodArb, objArb).map(([eqs, extra, noGoods, objective]) => {
+      const derived: Derived = {};
+      const linear: LinearConstraint[] = [];
+      ws.forEach((w, k) => {
+        const [cs, d, slack] = eqs[k];
+        const expr = (pt: Record<string, number>): number => cs.reduce((s, c, i) => s + c * pt[`a${i}`], d);
+        const terms = [{ name: w, coef: 1 }, ...cs.map((c, i) => ({ name: `a${i}`, coef: -c }))];
+        if (!sandwich) {
+          derived[w] = (pt) => [expr(pt)];
+          linear.push({ terms, op: '==', rhs: d, label: `${w} def` });
+        } else {
+          // expr ≤ W ≤ expr + slack: W stays a free-standing wide int column the backends branch on.
+          derived[w] = (pt) => Array.from({ length: slack + 1 }, (_, j) => expr(pt) + j);
+          linear.push({ terms, op: '>=', rhs: d, label: `${w} lower` }, { terms, op: '<=', rhs: d + slack, label: `${w} upper` });
+        }
+      });
+      const vars: MilpVar[] = [...lists, ...ws.map((name): MilpVar => ({ name, kind: 'int', lo: 1, hi: 131072 }))];
+      return { p: { vars, linear: [...linear, ...extra], noGoods, allowed: [], objective }, derived };
+    });
+  });
+
 const extraRuns = Number(process.env.MILP_PROPERTY_RUNS ?? 0);
 
-async function agreeWithBruteForce(arb: fc.Arbitrary<MilpProblem>, numRuns: number): Promise<{ optimal: number; infeasible: number }> {
+type Case = { p: MilpProblem; derived?: Derived };
+
+async function agreeWithBruteForce(arb: fc.Arbitrary<Case>, numRuns: number): Promise<{ optimal: number; infeasible: number }> {
   const seen = { optimal: 0, infeasible: 0 };
   await fc.assert(
-    fc.asyncProperty(arb, async (p) => {
-      const ref = bruteForce(p);
+    fc.asyncProperty(arb, async ({ p, derived }) => {
+      const ref = bruteForce(p, derived);
       seen[ref.status]++;
       for (const solve of [solveWithGlpk, solveWithLpSolver]) {
         const r = await solve(p);
@@ -150,7 +230,10 @@ async function agreeWithBruteForce(arb: fc.Arbitrary<MilpProblem>, numRuns: numb
           expect(r.objective).toBeDefined();
           expect(Math.abs((r.objective as number) - ref.objective)).toBeLessThanOrEqual(1e-9);
           const pt = r.values as Record<string, number>;
-          for (const v of p.vars) expect(domain(v)).toContain(pt[v.name]);
+          for (const v of p.vars) {
+            if (v.kind === 'list') expect(v.values).toContain(pt[v.name]);
+            else expect(Number.isInteger(pt[v.name]) && pt[v.name] >= v.lo && pt[v.name] <= v.hi).toBe(true);
+          }
           expect(satisfies(p, pt)).toBe(true);
           expect(objectiveAt(p, pt)).toBe(ref.objective);
         }
@@ -163,15 +246,27 @@ async function agreeWithBruteForce(arb: fc.Arbitrary<MilpProblem>, numRuns: numb
 
 describe('MILP backends agree with brute force', () => {
   it('on 300 random small problems (glpk and lp-solver)', async () => {
-    const seen = await agreeWithBruteForce(problemArb(SMALL), 300);
+    const seen = await agreeWithBruteForce(problemArb(SMALL).map((p) => ({ p })), 300);
     // The generator must exercise both outcomes, or the property says little.
     expect(seen.optimal).toBeGreaterThan(50);
     expect(seen.infeasible).toBeGreaterThan(10);
   }, 600_000);
 
   it('on 100 random wider problems (larger values, half-integral coefficients)', async () => {
-    const seen = await agreeWithBruteForce(problemArb(WIDE), 100);
+    const seen = await agreeWithBruteForce(problemArb(WIDE).map((p) => ({ p })), 100);
     expect(seen.optimal).toBeGreaterThan(10);
     expect(seen.optimal + seen.infeasible).toBeGreaterThanOrEqual(100);
+  }, 600_000);
+
+  it('on 150 random problems with wide ints (1..131072) pinned by equalities', async () => {
+    const seen = await agreeWithBruteForce(derivedArb(false), 150);
+    expect(seen.optimal).toBeGreaterThan(30);
+    expect(seen.infeasible).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('on 150 random problems with wide ints (1..131072) sandwiched between two inequalities', async () => {
+    const seen = await agreeWithBruteForce(derivedArb(true), 150);
+    expect(seen.optimal).toBeGreaterThan(30);
+    expect(seen.infeasible).toBeGreaterThan(0);
   }, 600_000);
 });
