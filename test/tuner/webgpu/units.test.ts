@@ -111,7 +111,12 @@ describe('hardware constraints from adapter limits', () => {
     for (const c of tall.configurations()) expect((65536 * 4) / ((c.WG_Y as number) * (c.TM as number))).toBeLessThanOrEqual(65535);
   });
 
-  it('the device key is vendor/architecture/device/description, normalised', () => {
-    expect(adapterKey({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100 80GB HBM3' } as GPUAdapterInfo)).toBe('nvidia/hopper/nvidia-h100-80gb-hbm3');
+  it('the device key is vendor/architecture/device, normalised; the description (driver version) only without a device', () => {
+    // adapter.info as Dawn reports it on our H100 (Vulkan, driver 580) and on SwiftShader
+    const h100 = { vendor: 'nvidia', architecture: '', device: 'nvidia-h100-80gb-hbm3', description: 'NVIDIA: 580.159.04 580.159.4.0' } as GPUAdapterInfo;
+    expect(adapterKey(h100)).toBe('nvidia/nvidia-h100-80gb-hbm3');
+    expect(adapterKey({ vendor: 'google', architecture: 'swiftshader', device: 'swiftshader-device-subzero-', description: 'SwiftShader driver 5.0.0' } as GPUAdapterInfo))
+      .toBe('google/swiftshader/swiftshader-device-subzero');
+    expect(adapterKey({ vendor: 'apple', architecture: 'metal-3', device: '', description: 'Apple M2' } as GPUAdapterInfo)).toBe('apple/metal-3/apple-m2');
   });
 });

@@ -45,15 +45,19 @@ export function allLimits(adapter: GPUAdapter): Record<string, number> {
   return out;
 }
 
-/** "vendor/architecture/device/description", each part normalised, empty parts left out: e.g. "nvidia/hopper/…". */
+/**
+ * "vendor/architecture/device", each part normalised, empty parts left out (e.g. "nvidia/nvidia-h100-80gb-hbm3",
+ * "google/swiftshader/swiftshader-device-subzero"); the description only where there is no device, since
+ * drivers put their version there ("NVIDIA: 580.159.04 …") and a driver update must not change the key.
+ */
 export function adapterKey(info: GPUAdapterInfo): string {
-  const parts = [info.vendor, info.architecture, info.device, info.description].map((s) => normalizeKey(s ?? '')).filter(Boolean);
+  const parts = [info.vendor, info.architecture, info.device || info.description].map((s) => normalizeKey(s ?? '')).filter(Boolean);
   return parts.join('/') || 'webgpu-adapter';
 }
 
 export function deviceInfoOf(adapter: GPUAdapter, software: boolean): DeviceInfo {
   const info = adapter.info;
-  const name = info.description || [info.vendor, info.architecture, info.device].filter(Boolean).join(' ') || 'WebGPU adapter';
+  const name = [info.device, info.description].filter(Boolean).join(' — ') || [info.vendor, info.architecture].filter(Boolean).join(' ') || 'WebGPU adapter';
   return {
     key: adapterKey(info),
     name: software ? `${name} (CPU, SwiftShader)` : name,
