@@ -53,7 +53,24 @@ const key = (c: Config) => JSON.stringify(c);
 const fmt = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 const cfgText = (c: Config) => Object.entries(c).map(([k, v]) => `${k}=${v}`).join(' ');
 
+/** --single 'BM=64,BN=256,…': one configuration measured once in this process (for timing across processes). */
+async function single(spec: string): Promise<void> {
+  const root = findRoot();
+  const { kernel } = loadKernelSpecFile(join(root, 'kernels/cuda/sgemm.kernel.json'));
+  const n = Number(opt('--size') ?? 2048);
+  const config: Config = Object.fromEntries(spec.split(',').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+  const backend = await createCudaBackend({});
+  try {
+    for await (const m of backend.measure(kernel, { M: n, N: n, K: n }, [config])) {
+      console.log(`single ${cfgText(config)}: ${m.status} median ${fmt(m.timeMs, 4)} ms, ${m.timesMs?.length} reps, spread ${fmt((m.spread ?? 0) * 100, 1)}%, ${m.device?.smClockMHz} MHz, ${m.device?.temperatureC} C, pid ${process.pid}`);
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
 async function main(): Promise<void> {
+  if (opt('--single')) return single(opt('--single')!);
   const root = findRoot();
   const quick = flag('--quick');
   const { kernel } = loadKernelSpecFile(join(root, 'kernels/cuda/sgemm.kernel.json'));
@@ -64,7 +81,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const backend: CudaBackend = await createCudaBackend({
     cacheDir,
-    watchdogMs: Number(opt('--watchdog') ?? 5000),
+    watchdogMs: Number(opt('--watchdog') ?? 2000),
     ...(devices ? { devices } : {}),
   });
   const card = backend.devices[0].name;
@@ -117,6 +134,9 @@ async function main(): Promise<void> {
   say(`statuses: ${JSON.stringify(st.byStatus)}; runner restarts: ${st.runnerRestarts}`);
   say(`compiles: ${st.compiles} (${st.cachedCompiles} cached, ${st.compileFailures} failed) on ${st.poolSize} threads, ${fmt(st.compilesPerSecond, 1)}/s over the tune (paced by the GPU look-ahead)`);
   say(`GPU-busy fraction (time in timed launches / wall from first candidate on the GPU): ${fmt(st.gpuBusyFraction * 100, 1)}%; with flushes and restores between them: ${fmt(st.gpuOccupiedFraction * 100, 1)}%; GPU wall ${fmt(st.gpuWallMs / 1000, 1)} s`);
+  say(`  of which lost to the planted faults (faulting run + watchdog + runner restart): ${fmt(st.faultRecoveryMs / 1000, 2)} s; busy fraction without that time: ${fmt(st.gpuBusyExcludingFaults * 100, 1)}%`);
+  const withReport = results.filter((r) => r.resources?.spillStores !== undefined).length;
+  say(`ptxas reports (NVRTC --ptxas-options=-v) for ${withReport} of ${results.filter((r) => r.resources).length} compiled candidates`);
   say('planted faults:');
   let faultsOk = true;
   for (const f of faults) {
@@ -169,6 +189,8 @@ async function main(): Promise<void> {
   say(`  ${pc.ok} ok, ${pc.failed} failed in ${fmt(pc.ms / 1000, 2)} s = ${fmt(pc.perSecond, 1)} compiles/s (goal ≥ 15/s with NVRTC on 16 cores)`);
   const regs = pc.results.filter((r) => r.ok).map((r) => r.kernels[0]?.registers ?? 0);
   say(`  ptxas report parsed for ${regs.filter((x) => x > 0).length} of ${pc.ok} (registers ${Math.min(...regs)}–${Math.max(...regs)})`);
+  const noReport = pc.results.find((r) => r.ok && r.kernels.length === 0);
+  if (noReport) say(`  a compile without a parsed report; its log (${noReport.log.length} chars): ${JSON.stringify(noReport.log.slice(0, 400))}`);
 
   say('');
   say(`summary: candidates ${configs.length}, tune completed ${results.length === configs.length}, faults recorded right ${faultsOk}, best verified ${runs.every((m) => m.status === 'ok')}, GPU-busy ${fmt(st.gpuBusyFraction * 100, 1)}%, compiles/s ${fmt(pc.perSecond, 1)}, 10-run max/min ${fmt(s.max / s.min, 4)}; total ${fmt((performance.now() - t0) / 1000, 1)} s`);

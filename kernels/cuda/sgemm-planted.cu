@@ -2,7 +2,7 @@
 // FAULT selects what this configuration does:
 //   0  the real kernel (sgemm.cu, unchanged)
 //   1  reads far out of bounds: an illegal address, a sticky error that kills the CUDA context
-//   2  never ends (a spin on a volatile flag the compiler cannot prove constant)
+//   2  never ends (a sleep loop on the clock, which the compiler cannot remove)
 //   3  does not compile
 //   4  the real kernel, launched (by the spec) with more dynamic shared memory than a block may have
 // Same signature and entry name (sgemm) in every case, so one kernel spec covers them all.
@@ -25,8 +25,12 @@ extern "C" __global__ void sgemm(int M, int N, int K, float alpha, const float* 
   const float v = A[i + ((size_t)1 << 40)];
   if (i < (size_t)M * N) C[i] = v;
 #elif FAULT == 2
-  volatile int spin = 1;
-  while (spin) {
+  // A spin on a volatile local was optimised away (seen on an H100 with NVRTC 13.0: the kernel returned);
+  // __nanosleep and clock64 are volatile instructions the compiler must keep, and clock64 never goes
+  // negative, so this never ends.
+  for (;;) {
+    __nanosleep(1000);
+    if (clock64() < 0) break;
   }
   if (i < (size_t)M * N) C[i] = alpha * A[i] + beta * B[i] * K;
 #endif

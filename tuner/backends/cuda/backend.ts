@@ -78,6 +78,10 @@ export interface CudaStats {
   /** the same with the flushes and restores between timed launches counted as busy */
   gpuOccupiedFraction: number;
   gpuWallMs: number;
+  /** wall time lost to faults: a crashed or hung candidate's run plus the runner's restart (summed over GPUs) */
+  faultRecoveryMs: number;
+  /** gpuBusyFraction with the fault recovery time taken out of the wall time */
+  gpuBusyExcludingFaults: number;
   kernelMs: number;
   runnerRestarts: number;
   byStatus: Partial<Record<MeasurementStatus, number>>;
@@ -144,7 +148,7 @@ export class CudaBackend implements Backend {
   private preparing: Promise<Prepared> | undefined;
   private readonly lookahead: number;
   private readonly counters = {
-    measured: 0, kernelMs: 0, spanMs: 0, firstSent: 0, lastDone: 0,
+    measured: 0, kernelMs: 0, spanMs: 0, firstSent: 0, lastDone: 0, recoveryBase: 0,
     byStatus: {} as Partial<Record<MeasurementStatus, number>>,
   };
 
@@ -389,6 +393,7 @@ export class CudaBackend implements Backend {
     const ps = this.pool.stats();
     const wall = this.counters.lastDone - this.counters.firstSent;
     const gpus = this.runners.length;
+    const recovery = this.runners.reduce((s, r) => s + r.recoveryMs, 0) - this.counters.recoveryBase;
     return {
       compiles: ps.completed,
       cachedCompiles: ps.cached,
@@ -401,6 +406,8 @@ export class CudaBackend implements Backend {
       gpuBusyFraction: wall > 0 ? this.counters.kernelMs / (gpus * wall) : 0,
       gpuOccupiedFraction: wall > 0 ? this.counters.spanMs / (gpus * wall) : 0,
       gpuWallMs: wall,
+      faultRecoveryMs: recovery,
+      gpuBusyExcludingFaults: wall > 0 ? this.counters.kernelMs / (gpus * wall - recovery) : 0,
       kernelMs: this.counters.kernelMs,
       runnerRestarts: this.runners.reduce((s, r) => s + r.restarts, 0),
       byStatus: { ...this.counters.byStatus },
@@ -409,7 +416,10 @@ export class CudaBackend implements Backend {
 
   /** Forgets the counters (e.g. between a cold and a warm phase of a benchmark). */
   resetStats(): void {
-    Object.assign(this.counters, { measured: 0, kernelMs: 0, spanMs: 0, firstSent: 0, lastDone: 0, byStatus: {} });
+    Object.assign(this.counters, {
+      measured: 0, kernelMs: 0, spanMs: 0, firstSent: 0, lastDone: 0, byStatus: {},
+      recoveryBase: this.runners.reduce((s, r) => s + r.recoveryMs, 0),
+    });
   }
 
   async close(): Promise<void> {

@@ -33,6 +33,10 @@ export class RunnerClient {
   readonly device: number;
   info: RunnerDevice | undefined;
   restarts = 0;
+  /** ms lost to faults: from the faulting candidate's start (or the death) until the new runner was ready */
+  recoveryMs = 0;
+  private beganAt = 0;
+  private faultAt: number | undefined;
   private child: ChildProcess | undefined;
   private starting: Promise<void> | undefined;
   private readonly pending = new Map<number, Work>();
@@ -69,6 +73,8 @@ export class RunnerClient {
         env: { ...process.env, ...(this.o.env ?? {}) },
       });
       this.child = child;
+      // a send to a runner that has just died fails asynchronously (EPIPE); its 'exit' handles the rest
+      child.on('error', () => {});
       let ready = false;
       const timer = setTimeout(() => {
         if (!ready) {
@@ -82,6 +88,10 @@ export class RunnerClient {
           clearTimeout(timer);
           this.info = m.device;
           this.ready = true;
+          if (this.faultAt !== undefined) {
+            this.recoveryMs += performance.now() - this.faultAt;
+            this.faultAt = undefined;
+          }
           // replay the problem setup, then the work that was waiting
           for (const s of this.setupMsgs) child.send(s.msg);
           for (const id of this.order) {
@@ -117,6 +127,7 @@ export class RunnerClient {
       }
       case 'begin': {
         this.current = m.id;
+        this.beganAt = performance.now();
         const w = this.pending.get(m.id);
         if (w) w.begun = true;
         clearTimeout(this.watchdog);
@@ -151,6 +162,7 @@ export class RunnerClient {
     this.ready = false;
     const culprit = this.current;
     this.current = undefined;
+    this.faultAt = culprit !== undefined ? this.beganAt : performance.now();
     const timedOut = this.killedFor !== undefined && this.killedFor === culprit;
     this.killedFor = undefined;
     if (culprit !== undefined) {
