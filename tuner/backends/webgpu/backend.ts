@@ -11,7 +11,8 @@ import { UserError } from '../../../solver/user-error.ts';
 import type { KernelSpec } from '../../kernel-spec.ts';
 import type { Config, Measurement } from '../../measurement.ts';
 import type { Backend, DeviceInfo } from '../backend.ts';
-import { evaluateNumber, ProblemBuffers } from './buffers.ts';
+import { evaluateFormula } from '../../../hw-profiles/resource-constraints.ts';
+import { ProblemBuffers } from './buffers.ts';
 import { openAdapter, type AdapterRequest } from './dawn.ts';
 import { adapterLimits, allLimits, deviceInfoOf, type AdapterLimits } from './device-info.ts';
 import { adapterProfile, webGpuHardwareConstraints } from './hardware-constraints.ts';
@@ -202,7 +203,7 @@ export class WebGpuBackend implements Backend {
 
   private workgroups(ctx: ProblemContext, config: Config): [number, number, number] | string {
     const values = this.values(ctx, config);
-    const grid = ctx.kernel.launch.grid.map((e, i) => evaluateNumber(e, values, `launch.grid[${i}]`));
+    const grid = ctx.kernel.launch.grid.map((e, i) => evaluateFormula(e, values, `launch.grid[${i}]`));
     while (grid.length < 3) grid.push(1);
     for (const g of grid) {
       if (!Number.isInteger(g) || g < 1) return `dispatch size ${grid.join('×')} is not positive integers`;
@@ -249,7 +250,7 @@ export class WebGpuBackend implements Backend {
   private throughput(ctx: ProblemContext, config: Config, timeMs: number): { score: number; throughput?: number } {
     const o = ctx.kernel.objective;
     if (!o || 'minimize' in o) return { score: timeMs };
-    const amount = evaluateNumber(o.maximize === 'gflops' ? o.flops : o.bytes, this.values(ctx, config), 'objective');
+    const amount = evaluateFormula(o.maximize === 'gflops' ? o.flops : o.bytes, this.values(ctx, config), 'objective');
     const throughput = amount / (timeMs * 1e6); // per ms → G per s
     return { score: -throughput, throughput };
   }

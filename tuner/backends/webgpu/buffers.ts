@@ -6,8 +6,7 @@
 // struct of 4-byte fields in declaration order at the next binding.
 /// <reference types="@webgpu/types" />
 import type { Value } from '../../../solver/expr/ast.ts';
-import { evaluate, recordEnv } from '../../../solver/expr/evaluate.ts';
-import { parseExpression } from '../../../solver/expr/parser.ts';
+import { evaluateFormula } from '../../../hw-profiles/resource-constraints.ts';
 import { Random } from '../../../solver/random.ts';
 import { UserError } from '../../../solver/user-error.ts';
 import type { BufferArg, ElementType, KernelSpec, ScalarArg } from '../../kernel-spec.ts';
@@ -52,13 +51,6 @@ export function initialContents(arg: BufferArg, n: number, rng: Random): HostArr
   return a;
 }
 
-/** An integer-valued expression of the problem (a size, a scalar). */
-export function evaluateNumber(text: string, values: Readonly<Record<string, Value>>, where: string): number {
-  const v = evaluate(parseExpression(text, where), recordEnv(values));
-  if (typeof v === 'string') throw new UserError(`gave ${JSON.stringify(v)}, not a number`, where);
-  return Number(v);
-}
-
 interface Bound {
   arg: BufferArg;
   elements: number;
@@ -88,7 +80,7 @@ export class ProblemBuffers {
     const groupEntries: GPUBindGroupEntry[] = [];
     for (const arg of kernel.args) {
       if (arg.kind !== 'buffer') continue;
-      const elements = evaluateNumber(arg.size, values, `args.${arg.name}.size`);
+      const elements = evaluateFormula(arg.size, values, `args.${arg.name}.size`);
       if (!Number.isInteger(elements) || elements < 1) throw new UserError(`size must be a positive integer, got ${elements}`, `args.${arg.name}.size`);
       const contents = initialContents(arg, elements, rng);
       this.host.set(arg.name, contents);
@@ -130,7 +122,7 @@ export class ProblemBuffers {
     const values = { ...(this.kernel.constants ?? {}), ...this.problem, ...config };
     const data = new DataView(new ArrayBuffer(this.uniform.size));
     this.scalars.forEach((s, i) => {
-      const v = evaluateNumber(s.value, values, `args.${s.name}.value`);
+      const v = evaluateFormula(s.value, values, `args.${s.name}.value`);
       if (s.type === 'f32') data.setFloat32(i * 4, v, true);
       else if (s.type === 'i32') data.setInt32(i * 4, v, true);
       else data.setUint32(i * 4, v, true);
