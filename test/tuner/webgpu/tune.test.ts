@@ -139,6 +139,32 @@ describe('matmul tuned end to end', () => {
   });
 });
 
+describe('in-place kernels', () => {
+  it("'inout' buffers are restored before every run; a known-good configuration is the reference", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kernelfit-wgsl-'));
+    const source = join(dir, 'axpb.wgsl');
+    writeFileSync(source, [
+      'override N: u32;',
+      '@group(0) @binding(0) var<storage, read_write> x: array<f32>;',
+      '@compute @workgroup_size(${WG})',
+      'fn main(@builtin(global_invocation_id) g: vec3<u32>) {',
+      '  if (g.x < N) { x[g.x] = x[g.x] * 2.0 + 1.0; }',
+      '}',
+    ].join('\n'));
+    const kernel: KernelSpec = {
+      name: 'axpb-in-place', backend: 'webgpu', source, entry: 'main', parameterPassing: 'overrides',
+      parameters: { WG: [32, 64, 128] }, problem: { N: 1000 },
+      launch: { grid: ['-(-N // WG)'], block: ['WG'] },
+      args: [{ name: 'x', kind: 'buffer', type: 'f32', size: 'N', fill: 'random', role: 'inout' }],
+      reference: { kind: 'config', config: { WG: 64 } },
+    };
+    const ms = await measureAll(kernel, { N: 1000 }, [{ WG: 32 }, { WG: 128 }, { WG: 64 }]);
+    // each verification starts from the initial contents although the timed runs doubled x many times over
+    expect(ms.map((m) => m.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(ms.every((m) => m.timesMs!.length >= 3)).toBe(true);
+  });
+});
+
 describe('reduction tuned end to end', () => {
   it('the space drops workgroups over the adapter limit; every candidate verified, the best is the fastest', async () => {
     const kernel = wgslKernel('reduce');

@@ -41,10 +41,13 @@ export function builtinReference(
   seed = 1,
 ): ExpectedOutputs {
   const { ins, outs } = buffers(kernel);
+  if (outs.length < 1) throw new UserError(`the ${name} reference needs an 'out' or 'inout' buffer`, 'reference');
+  // an in-place kernel ('inout', no 'in' buffer) reads its input from the buffer it writes
+  const sources = ins.length > 0 ? ins : outs.filter((b) => b.role === 'inout');
+  const input = (i: number) => numbersOf(sources[i].type, host.get(sources[i].name)!);
   const need = (n: number) => {
-    if (ins.length < n || outs.length < 1) throw new UserError(`the ${name} reference needs ${n} 'in' buffer(s) and an 'out' buffer`, 'reference');
+    if (sources.length < n) throw new UserError(`the ${name} reference needs ${n} 'in' buffer(s)`, 'reference');
   };
-  const input = (i: number) => numbersOf(ins[i].type, host.get(ins[i].name)!);
   const out = outs[0];
   const outLength = host.get(out.name)!.length;
   const result: ExpectedOutputs = new Map();
