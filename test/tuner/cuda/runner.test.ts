@@ -44,7 +44,7 @@ describe(`CUDA runner on a GPU${skipNote}`, () => {
       { ...base, FAULT: 2 },
       { ...base, FAULT: 3 },
       { ...base, FAULT: 4 },
-      { BM: 32, BN: 64, BK: 8, TM: 2, TN: 2, FAULT: 0 },
+      { BM: 32, BN: 64, BK: 16, TM: 2, TN: 2, FAULT: 0 },
     ];
     const got: Measurement[] = [];
     for await (const m of backend.measure(kernel, problem, configs)) got.push(m);
