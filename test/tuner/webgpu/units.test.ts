@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SearchSpace } from '../../../solver/space.ts';
-import { adapterKey } from '../../../tuner/backends/webgpu/device-info.ts';
+import { loadProfile } from '../../../hw-profiles/load.ts';
+import { adapterKey, KERNEL_LIMITS, type AdapterLimits } from '../../../tuner/backends/webgpu/device-info.ts';
 import { f16ToF32, f32ToF16 } from '../../../tuner/backends/webgpu/f16.ts';
 import { adapterProfile, webGpuHardwareConstraints } from '../../../tuner/backends/webgpu/hardware-constraints.ts';
 import { builtinReference, compareOutputs, MATMUL_FULL_LIMIT } from '../../../tuner/backends/webgpu/reference.ts';
@@ -83,13 +84,9 @@ describe('numbers', () => {
 });
 
 describe('hardware constraints from adapter limits', () => {
-  const limits = {
-    maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256, maxComputeWorkgroupSizeY: 256, maxComputeWorkgroupSizeZ: 64,
-    maxComputeWorkgroupStorageSize: 16384, maxComputeWorkgroupsPerDimension: 65535, maxStorageBufferBindingSize: 134217728,
-    maxUniformBufferBindingSize: 65536, maxBufferSize: 268435456, maxStorageBuffersPerShaderStage: 8, maxUniformBuffersPerShaderStage: 12,
-    maxBindGroups: 4, maxBindingsPerBindGroup: 1000, maxDynamicStorageBuffersPerPipelineLayout: 4, maxDynamicUniformBuffersPerPipelineLayout: 8,
-    minStorageBufferOffsetAlignment: 256, minUniformBufferOffsetAlignment: 256,
-  };
+  // an adapter that reports exactly the WebGPU default limits
+  const spec = loadProfile('webgpu-default') as unknown as Record<string, number>;
+  const limits = Object.fromEntries(KERNEL_LIMITS.map((k) => [k, spec[k]])) as AdapterLimits;
   it('every configuration of the space fits the limits; the labels name them', () => {
     const kernel = wgslKernel('matmul');
     const profile = adapterProfile('acme/gpu/x1', 'Acme X1', limits);
