@@ -12,6 +12,8 @@ export { loadKernelSpecFile, validateKernelSpec, solverSpecOf, resolveProblem } 
 export type { Measurement, MeasurementStatus } from './tuner/measurement.ts';
 export type { Backend, DeviceInfo } from './tuner/backends/backend.ts';
 export { registerBackend, openDevice, registeredBackends, type BackendEntry } from './tuner/backends/registry.ts';
+// the devices kernelfit ships (CUDA, WebGPU) are available to library users as to the CLI
+import './tuner/backends/builtin.ts';
 export { ReplayBackend } from './tuner/backends/replay/replay-backend.ts';
 export { readKernelTunerCache, type KernelTunerCache } from './tuner/interop/kernel-tuner-cache.ts';
 export { STRATEGIES, createStrategy, strategyNames, configKey, type Strategy, type StrategyContext, type StrategyFactory } from './tuner/strategies/index.ts';

@@ -41,8 +41,7 @@ export async function openDevice(device: string, kernel?: KernelSpec): Promise<B
   const entry = registry.get(name);
   if (!entry) {
     const known = [...registry.keys(), 'auto'];
-    const missing = name === 'cuda' || name === 'webgpu' ? ` (no ${name === 'cuda' ? 'CUDA' : 'WebGPU'} backend is available in this build yet)` : '';
-    throw new UserError(`unknown device '${device}'${missing}; available: ${known.map((k) => (k === 'replay' ? 'replay:FILE' : k)).join(', ')}`, '--device');
+    throw new UserError(`unknown device '${device}'; available: ${known.map((k) => (k === 'replay' ? 'replay:FILE' : k)).join(', ')}`, '--device');
   }
   return entry.open(arg, kernel);
 }
@@ -56,7 +55,7 @@ async function openAuto(kernel?: KernelSpec): Promise<Backend> {
     if (why === null) return e.open('', kernel);
     reasons.push(`${name}: ${why}`);
   }
-  const what = reasons.length ? reasons.join('; ') : 'no CUDA or WebGPU backend is available in this build yet';
+  const what = reasons.length ? reasons.join('; ') : 'no CUDA or WebGPU backend is registered (import tuner/backends/builtin.ts)';
   throw new UserError(`--device auto found no usable device (${what}); use --device replay:FILE to replay a recorded space (e.g. ../shared/bench/replay/dedispersion-A100.json.gz)`);
 }
 

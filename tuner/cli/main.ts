@@ -4,6 +4,7 @@ import { UserError } from '../../solver/user-error.ts';
 import { registerSpaceCommands } from './space.ts';
 import { registerHwCommands } from './hw.ts';
 import { registerTuneCommands } from './tune.ts';
+import '../backends/builtin.ts';
 
 export function buildProgram(): Command {
   const program = new Command('kernelfit')

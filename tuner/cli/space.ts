@@ -1,6 +1,4 @@
 // `kernelfit space …`: count, list, sample, best and explain a search space given as a spec file.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { explain } from '../../solver/explain.ts';
 import { optimize } from '../../solver/optimize.ts';
@@ -8,21 +6,14 @@ import { optimizeWithMilp, type MilpBackend } from '../../solver/optimize-milp.t
 import { SearchSpace, type Config } from '../../solver/space.ts';
 import { loadSpecFile } from '../../solver/spec/load.ts';
 import { UserError } from '../../solver/user-error.ts';
+import { bundledFile } from './bundled-file.ts';
 import { csvField, writeChunks } from './output.ts';
 
 /** The spec used when none is given: a FlashRNN-style tiling problem shipped with kernelfit. */
-export function defaultSpecPath(): string {
-  // from the bundle (dist/cli.js) or from the sources (tuner/cli/space.ts)
-  for (const rel of ['../examples/flashrnn-tiling.json', '../../examples/flashrnn-tiling.json']) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(p)) return p;
-  }
-  throw new UserError('the bundled example spec examples/flashrnn-tiling.json is missing; give a spec file');
-}
+const DEFAULT_SPEC = 'examples/flashrnn-tiling.json';
 
 function load(file: string | undefined): SearchSpace {
-  const path = file ?? defaultSpecPath();
-  return SearchSpace.fromSpec(loadSpecFile(path), file ?? 'examples/flashrnn-tiling.json');
+  return SearchSpace.fromSpec(loadSpecFile(file ?? bundledFile(DEFAULT_SPEC)), file ?? DEFAULT_SPEC);
 }
 
 function positiveInt(flag: string) {
@@ -116,7 +107,7 @@ export function registerSpaceCommands(program: Command): void {
     .description('the optimal configuration for the spec\'s objective (exact)')
     .action(async (file: string | undefined, o: { json?: boolean; backend: 'native' | MilpBackend }) => {
       const s = load(file);
-      if (s.model.goals.length === 0) throw new UserError('the spec has no "objective" ({"maximize": …}, {"minimize": …} or {"lexicographic": […]})', file ?? 'examples/flashrnn-tiling.json');
+      if (s.model.goals.length === 0) throw new UserError('the spec has no "objective" ({"maximize": …}, {"minimize": …} or {"lexicographic": […]})', file ?? DEFAULT_SPEC);
       const t0 = performance.now();
       const r = o.backend === 'native' ? optimize(s.model) : await optimizeWithMilp(s.model, o.backend);
       const ms = round(performance.now() - t0);

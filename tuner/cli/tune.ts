@@ -12,6 +12,7 @@ import { writeT4 } from '../interop/t4.ts';
 import { DEFAULT_STRATEGY, strategyNames } from '../strategies/index.ts';
 import { tune, type TuneResult } from '../tune.ts';
 import { formatMs, progressReporter } from './tune-progress.ts';
+import { bundledFile } from './bundled-file.ts';
 
 interface TuneFlags {
   device: string;
@@ -58,7 +59,7 @@ function budgetFlag(v: string): string {
 
 export function registerTuneCommands(program: Command): void {
   program.command('tune')
-    .argument('[kernel]', 'kernel spec (JSON or Kernel Tuner T1); with --device replay:FILE it may be omitted (the recording defines the space)')
+    .argument('[kernel]', 'kernel spec (JSON or Kernel Tuner T1); default: the bundled WGSL matmul; with --device replay:FILE it may be omitted (the recording defines the space)')
     .description('find the fastest valid configuration of a kernel on a device')
     .option('--device <device>', 'auto | cuda:N | webgpu | replay:FILE (a Kernel Tuner cache, .json or .json.gz)', 'auto')
     .option('--problem <k=v>', 'problem size override, repeatable (or k=v,k2=v2)', problemFlag, {})
@@ -72,7 +73,7 @@ export function registerTuneCommands(program: Command): void {
     .option('--json', 'print one JSON object with the result')
     .option('--no-progress', 'no progress output on stderr')
     .action(async (file: string | undefined, o: TuneFlags) => {
-      const { kernel, backend } = await openKernelAndDevice(file, o.device);
+      const { kernel, backend } = await openKernelAndDevice(file, o.device, o);
       const reporter = o.progress ? progressReporter() : null;
       const abort = new AbortController();
       // Ctrl-C ends tuning after the measurement in flight; the journal already holds every finished one
@@ -103,17 +104,28 @@ export function registerTuneCommands(program: Command): void {
     });
 }
 
-async function openKernelAndDevice(file: string | undefined, device: string): Promise<{ kernel: KernelSpec; backend: Backend }> {
-  if (file === undefined) {
-    if (!device.startsWith('replay:')) {
-      throw new UserError('kernelfit tune needs a kernel spec (KERNEL|SPEC); without one only --device replay:FILE works, tuning the recorded space');
-    }
+/** What `kernelfit tune` with no kernel tunes: the bundled WGSL matmul (the README's main job). */
+const DEFAULT_KERNEL = 'kernels/wgsl/matmul.spec.json';
+/** On a CPU (SwiftShader) adapter the demo keeps to a size and a budget that finish in about a minute. */
+const SOFTWARE_DEMO = { problem: { M: 256, N: 256, K: 256 }, budget: '30' };
+
+async function openKernelAndDevice(file: string | undefined, device: string, o: TuneFlags): Promise<{ kernel: KernelSpec; backend: Backend }> {
+  if (file === undefined && device.startsWith('replay:')) {
     const backend = await openDevice(device);
     if (!(backend instanceof ReplayBackend)) throw new UserError('no kernel spec given', 'kernelfit tune');
     return { kernel: backend.kernel, backend };
   }
-  const { kernel } = loadKernelSpecFile(file);
-  return { kernel, backend: await openDevice(device, kernel) };
+  const { kernel } = loadKernelSpecFile(file ?? bundledFile(DEFAULT_KERNEL));
+  const backend = await openDevice(device, kernel);
+  if (file === undefined) {
+    const software = (backend as { software?: boolean }).software === true;
+    if (software) {
+      if (Object.keys(o.problem).length === 0) o.problem = { ...SOFTWARE_DEMO.problem };
+      o.budget ??= SOFTWARE_DEMO.budget;
+    }
+    process.stderr.write(`kernelfit: no kernel given: tuning the bundled WGSL matmul (${DEFAULT_KERNEL}) on ${backend.device.name}${software ? ` — a CPU device, so a ${o.problem.M}³ problem and ${o.budget} evaluations` : ''}; pass a kernel spec to tune your own\n`);
+  }
+  return { kernel, backend };
 }
 
 /** The --json object: snake_case, times in milliseconds. */
