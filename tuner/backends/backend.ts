@@ -26,5 +26,10 @@ export interface Backend {
    * of later ones overlaps timing of earlier ones). Never throws for a bad configuration.
    */
   measure(kernel: KernelSpec, problem: Record<string, number>, configs: Config[]): AsyncIterable<Measurement>;
+  /**
+   * Optional: times configurations again, interleaved, so that they compare under the same conditions —
+   * the guard against noise for the top few at the end of a tune. One measurement per configuration, in order.
+   */
+  remeasure?(kernel: KernelSpec, problem: Record<string, number>, configs: Config[]): Promise<Measurement[]>;
   close(): Promise<void>;
 }
