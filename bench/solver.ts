@@ -29,7 +29,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function time<T>(f: () => T, runs: number, warmup = 2): { ms: number; value: T } {
+function time<T>(f: () => T, runs: number, warmup = 5): { ms: number; value: T } {
   let value!: T;
   for (let i = 0; i < warmup; i++) value = f();
   const ts: number[] = [];
@@ -46,8 +46,8 @@ const spaces = loadRealSpaces();
 const rows: Record<string, unknown>[] = [];
 let allMatch = true;
 for (const s of spaces) {
-  const count = time(() => SearchSpace.fromSpec(s.spec).count(), 9);
-  const enumerate = time(() => SearchSpace.fromSpec(s.spec).materialize().count, 5);
+  const count = time(() => SearchSpace.fromSpec(s.spec).count(), 15);
+  const enumerate = time(() => SearchSpace.fromSpec(s.spec).materialize().count, 11);
   const naive = time(() => naiveBacktrack(s.spec), 3, 1);
   const ok = count.value === s.published && enumerate.value === s.published && naive.value === s.published;
   allMatch &&= ok;

@@ -114,17 +114,28 @@ export class FiniteSearch {
     let count = 0;
     let columns = this.levels.map(() => make(cap));
     const tail = this.tail, chosen = this.chosen, valid = this.valid, validLen = this.validLen;
+    // a level above the tail keeps its value over a run of consecutive rows: each run is written with one
+    // fill() when it ends (its level or one above changed), not row by row
+    const runValue = new Float64Array(tail).fill(NaN);
+    const runStart = new Float64Array(tail);
+    const flushRuns = (from: number, to: number) => {
+      for (let k = from; k < tail; k++) if (runStart[k] < to) columns[k].fill(runValue[k], runStart[k], to);
+    };
     this.walk(() => {
       let rows = 1;
       for (let j = tail; j < n; j++) rows *= validLen[j];
       const end = count + rows;
       if (end > cap) {
-        while (end > cap) cap *= 2;
+        while (end > cap) cap *= 4; // few regrowths: each copies every column
+        flushRuns(0, count);
+        for (let k = 0; k < tail; k++) runStart[k] = count;
         columns = columns.map((c) => { const d = make(cap); d.set(c.subarray(0, count)); return d; });
       }
-      for (let k = 0; k < tail; k++) {
-        const col = columns[k], v = chosen[k];
-        for (let r = count; r < end; r++) col[r] = v;
+      let changed = 0;
+      while (changed < tail && runValue[changed] === chosen[changed]) changed++;
+      if (changed < tail) {
+        flushRuns(changed, count);
+        for (let k = changed; k < tail; k++) { runValue[k] = chosen[k]; runStart[k] = count; }
       }
       // the independent tail is a Cartesian product: level j's survivors, each repeated `inner`
       // times (the product of the later levels), the whole pattern repeated `outer` times
@@ -143,6 +154,7 @@ export class FiniteSearch {
       }
       count = end;
     });
+    flushRuns(0, count);
     return { count, columns: columns.map((c) => c.subarray(0, count)) };
   }
 

@@ -11,7 +11,7 @@ import type { Propagator, Store } from '../engine/store.ts';
 import type { IntVar } from '../engine/var.ts';
 
 /** Largest number of combinations enumerated for arc consistency. */
-const GAC_LIMIT = 4096;
+const GAC_LIMIT = 512;
 /** Domains up to this size are given to interval reasoning as exact value lists. */
 const SMALL_DOMAIN = 16;
 
