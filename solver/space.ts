@@ -159,6 +159,7 @@ export class SearchSpace {
         const w = this.where[p];
         return w.comp < 0 ? this.root.vars[p].value() : comps[w.comp].valueOf(w.k, code);
       },
+      isList: (p: number): boolean => this.root.vars[p].finite,
       maxValueChars: (p: number): number => {
         const v = this.root.vars[p];
         return v.finite ? Math.max(...v.raw.map((x) => JSON.stringify(x).length)) : 24;
@@ -350,6 +351,7 @@ function pyEqual(a: Value, b: Value): boolean {
 class JsonLineWriter {
   private readonly P: number;
   private readonly pieces: Map<number, Uint8Array>[];
+  private readonly pieceByCode: (Uint8Array[] | null)[];
   private readonly compOf: Int32Array;
   private readonly column: ArrayLike<number>[];
   private readonly entry: Int32Array;
@@ -369,6 +371,7 @@ class JsonLineWriter {
     this.L = L;
     const P = (this.P = L.params.length);
     this.pieces = L.params.map(() => new Map());
+    this.pieceByCode = L.params.map((_, p) => (L.isList(p) ? [] : null));
     this.compOf = Int32Array.from(L.where, (w) => w.comp);
     this.column = L.where.map((w) => (w.comp < 0 ? new Int32Array(1) : L.tables[w.comp].columns[w.k]));
     this.entry = new Int32Array(L.tables.length);
@@ -385,10 +388,12 @@ class JsonLineWriter {
   private readonly L: ReturnType<SearchSpace['layout']>;
 
   private piece(p: number, code: number): Uint8Array {
-    let b = this.pieces[p].get(code);
+    // value-list codes are small integers: an array lookup; interval values go through a Map
+    const byCode = this.pieceByCode[p];
+    let b = byCode !== null ? byCode[code] : this.pieces[p].get(code);
     if (b === undefined) {
       b = this.encoder.encode(`${p === 0 ? '{' : ','}${JSON.stringify(this.L.params[p])}:${JSON.stringify(this.L.valueOf(p, code))}`);
-      this.pieces[p].set(code, b);
+      if (byCode !== null) byCode[code] = b; else this.pieces[p].set(code, b);
     }
     return b;
   }
@@ -432,7 +437,8 @@ class JsonLineWriter {
 
   /** The bytes written since the last take(); the last line stays behind as the template of the next. */
   take(): Uint8Array {
-    const out = this.buf.slice(this.chunkStart, this.pos);
+    // the buffer is handed out as it is (no copy) and never written again: the next one starts afresh
+    const out = this.buf.subarray(this.chunkStart, this.pos);
     const next = new Uint8Array(this.buf.length);
     next.set(this.buf.subarray(this.lineStart, this.pos));
     this.buf = next;

@@ -26,6 +26,16 @@ describe('real spaces', () => {
       }
     });
   }
+  it('JSON lines (small chunks, so lines continue across chunk boundaries) equal each configuration as JSON', () => {
+    for (const name of ['dedispersion', 'atf_prl_4x4']) {
+      const space = SearchSpace.fromSpec(spaces.find((x) => x.name === name)!.spec);
+      const decoder = new TextDecoder();
+      const text = [...space.jsonBytes(997)].map((b) => decoder.decode(b)).join('');
+      const expected = [...space.configurations()].map((c) => JSON.stringify(c) + '\n').join('');
+      expect(text).toBe(expected);
+    }
+  });
+
   it('the plain backtracker agrees on the small ones', () => {
     for (const s of spaces.filter((x) => x.published < 20_000)) expect(naiveBacktrack(s.spec)).toBe(s.published);
   });
