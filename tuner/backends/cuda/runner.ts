@@ -70,7 +70,9 @@ class Runner {
     this.monitor = openMonitor(pciBusId, device);
     // The L2 flush buffer and the timing events are made once: allocating per candidate would cost more
     // than a fast kernel's run.
-    this.flushBytes = Math.floor(timing.flushBytes / 4) * 4;
+    const CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE = 38;
+    const flush = timing.flushBytes < 0 ? 2 * attr(CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE) : timing.flushBytes;
+    this.flushBytes = Math.floor(flush / 4) * 4;
     if (this.flushBytes > 0) this.flushPtr = this.alloc(this.flushBytes);
     // pairs for the repetitions, then three of their own (span start, warm-up start and end) at the end
     this.pairs = Math.max(timing.maxReps, timing.estimateRuns);
