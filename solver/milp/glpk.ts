@@ -11,7 +11,7 @@
 //   with an incumbent", which with mipgap 0 only happens on the time limit.
 // - The objective has no constant term in the JSON format; we add it ourselves.
 
-import GLPKFactory, { type GLPK, type LP, type Options, type Result } from 'glpk.js/node';
+import type { GLPK, LP, Options, Result } from 'glpk.js/node';
 import type { EncodedMilp, MilpRow } from './encode.ts';
 import { runBackend, type RawOutcome, type RawSolveArgs, type SolveOptions } from './driver.ts';
 import type { MilpProblem, MilpResult } from './problem.ts';
@@ -21,7 +21,8 @@ let instance: Promise<GLPK> | null = null;
 /** The shared GLPK instance (the WASM module is loaded once, on first use). */
 export function loadGlpk(): Promise<GLPK> {
   if (!instance) {
-    instance = GLPKFactory();
+    // loaded on first use, so that the CLI starts without the WASM module (and runs where it is absent)
+    instance = import('glpk.js/node').then((m) => m.default());
     instance.catch(() => {
       instance = null;
     });

@@ -24,7 +24,6 @@
 // - When `optimize` names no attribute present on any variable (all-zero objective) but equals a variable
 //   name, the library optimises that variable instead; our attribute ('obj') is never a variable name.
 
-import solver from 'javascript-lp-solver';
 import type { Model, SolveResult } from 'javascript-lp-solver';
 import type { EncodedMilp } from './encode.ts';
 import { eliminateDefinedInts, recoverEliminated } from './presolve.ts';
@@ -168,7 +167,7 @@ export function toLpSolverModel(milp: EncodedMilp, o: LpModelOptions): { model: 
   return { model, maps, constant };
 }
 
-function solveRaw({ milp: encoded, zeroObjective, timeLeftMs }: RawSolveArgs, opts: LpSolverOptions): RawOutcome {
+function solveRaw(solver: { Solve(model: Model, precision?: number): SolveResult }, { milp: encoded, zeroObjective, timeLeftMs }: RawSolveArgs, opts: LpSolverOptions): RawOutcome {
   const limited = Number.isFinite(timeLeftMs);
   const reduced = (opts.eliminateDefined ?? DEFAULT_ELIMINATE) ? eliminateDefinedInts(encoded) : null;
   if (reduced?.infeasible) return { status: 'infeasible' };
@@ -222,6 +221,8 @@ export interface LpSolverOptions extends SolveOptions {
 }
 
 /** Solves `p` with javascript-lp-solver (branch-and-cut, relative gap 0, library presolve off). */
-export function solveWithLpSolver(p: MilpProblem, opts: LpSolverOptions = {}): Promise<MilpResult> {
-  return runBackend(p, 'lp-solver', (args) => solveRaw(args, opts), opts);
+export async function solveWithLpSolver(p: MilpProblem, opts: LpSolverOptions = {}): Promise<MilpResult> {
+  // loaded on first use, so that the CLI starts without it
+  const solver = (await import('javascript-lp-solver')).default;
+  return runBackend(p, 'lp-solver', (args) => solveRaw(solver, args, opts), opts);
 }
