@@ -30,9 +30,13 @@ function validate(data: unknown): ErrorObject[] {
   return validator(data) ? [] : (validator.errors ?? []);
 }
 
-/** The folder of the built-in profiles: beside this source file, or beside the bundle in dist/. */
+/** The folder of the built-in profiles: beside this source file, or above a bundle in dist/ or dist/bench/. */
 export function profilesDir(): string {
-  const candidates = [new URL('./profiles/', import.meta.url), new URL('../hw-profiles/profiles/', import.meta.url)];
+  const candidates = [
+    new URL('./profiles/', import.meta.url),
+    new URL('../hw-profiles/profiles/', import.meta.url),
+    new URL('../../hw-profiles/profiles/', import.meta.url),
+  ];
   for (const url of candidates) {
     const dir = fileURLToPath(url);
     if (existsSync(dir) && statSync(dir).isDirectory()) return dir;
