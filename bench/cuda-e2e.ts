@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   outFile = join(outDir, `cuda-e2e-${cardKey}-${date}.txt`);
   const nvrtc = findNvrtc();
   say(`# kernelfit CUDA end-to-end benchmark, ${new Date().toISOString()}`);
-  say(`command: node dist/cuda-e2e.js ${argv.join(' ')}   (npm run bench:cuda)`);
+  say(`command: node dist/bench/cuda-e2e.js ${argv.join(' ')}   (npm run bench:cuda)`);
   say(`card: ${backend.devices.map((d) => `${d.name} [cuda:${d.ordinal}, sm_${d.computeCapability.replace('.', '')}, ${d.smCount} SMs, ${d.pciBusId ?? ''}]`).join('; ')}`);
   say(`driver: ${backend.devices[0].driver}; compiler: ${backend.device.software.compiler}; arch ${backend.arch}; device key ${backend.device.key}`);
   say(`NVRTC: ${'failure' in nvrtc ? nvrtc.failure : `${nvrtc.version} at ${nvrtc.path}`}`);
@@ -132,6 +132,9 @@ async function main(): Promise<void> {
   say('');
   say(`## tune: ${results.length} measurements in ${fmt(tuneS, 1)} s (all ${configs.length} returned: ${results.length === configs.length})`);
   say(`statuses: ${JSON.stringify(st.byStatus)}; runner restarts: ${st.runnerRestarts}`);
+  const perGpu: Record<string, number> = {};
+  for (const m of results) { const g = String(m.device?.gpu ?? '?'); perGpu[`cuda:${g}`] = (perGpu[`cuda:${g}`] ?? 0) + 1; }
+  say(`measurements per GPU: ${JSON.stringify(perGpu)}`);
   say(`compiles: ${st.compiles} (${st.cachedCompiles} cached, ${st.compileFailures} failed) on ${st.poolSize} threads, ${fmt(st.compilesPerSecond, 1)}/s over the tune (paced by the GPU look-ahead)`);
   say(`GPU-busy fraction (time in timed launches / wall from first candidate on the GPU): ${fmt(st.gpuBusyFraction * 100, 1)}%; with flushes and restores between them: ${fmt(st.gpuOccupiedFraction * 100, 1)}%; GPU wall ${fmt(st.gpuWallMs / 1000, 1)} s`);
   say(`  of which lost to the planted faults (faulting run + watchdog + runner restart): ${fmt(st.faultRecoveryMs / 1000, 2)} s; busy fraction without that time: ${fmt(st.gpuBusyExcludingFaults * 100, 1)}%`);
