@@ -98,7 +98,7 @@ export class SearchSpace {
     let index = 0;
     for (const comp of comps) {
       const t = comp.table();
-      const codes = comp.vars.map((v, k) => this.encode(v, config[v.name], k, comp));
+      const codes = comp.vars.map((v) => codeOf(v, config[v.name]));
       let found = -1;
       for (let e = 0; e < t.count && found < 0; e++) {
         let ok = true;
@@ -331,11 +331,11 @@ export class SearchSpace {
     return out;
   }
 
-  private encode(v: IntVar, value: Value, k: number, comp: Component): number {
-    void k; void comp;
-    if (!v.finite) return Number(value);
-    return v.raw.findIndex((x) => pyEqual(x, value));
-  }
+}
+
+/** How a component table stores a variable's value: its code (value lists) or the value (intervals). */
+function codeOf(v: IntVar, value: Value): number {
+  return v.finite ? v.raw.findIndex((x) => pyEqual(x, value)) : Number(value);
 }
 
 /** Python's == between two parameter values (True == 1 == 1.0, strings only equal strings). */
