@@ -1,4 +1,5 @@
-// A small WebGPU kernel spec shared by the tuner tests (vector copy: workgroup size × items per invocation).
+// Small kernel specs shared by the tuner tests: a WebGPU vector copy (workgroup size × items per
+// invocation) and a CUDA SGEMM whose sizes, alpha and beta are scalar arguments.
 import { defineKernel, type KernelSpec } from '../../tuner/kernel-spec.ts';
 
 export const vecAdd: KernelSpec = defineKernel({
@@ -16,4 +17,23 @@ export const vecAdd: KernelSpec = defineKernel({
   ],
   reference: { kind: 'builtin', name: 'copy' },
   objective: { maximize: 'gbps', bytes: '8 * N' },
+});
+
+/** C = alpha·A·B + beta·C with M, N, K, alpha (1.5), beta (0.5) passed as scalars; C read and written. */
+export const sgemmLike: KernelSpec = defineKernel({
+  name: 'mm', backend: 'cuda', source: 'x.cu', entry: 'sgemm',
+  parameters: { BM: [32, 64], BN: [32, 64], TM: [2, 4], TN: [2, 4] },
+  problem: { M: 48, N: 40, K: 24 },
+  launch: { grid: ['-(-N // BN)', '-(-M // BM)'], block: ['(BM // TM) * (BN // TN)'], dynamicSharedMemory: '300000 if BM == 64 else 0' },
+  args: [
+    { name: 'M', kind: 'scalar', type: 'i32', value: 'M' },
+    { name: 'N', kind: 'scalar', type: 'i32', value: 'N' },
+    { name: 'K', kind: 'scalar', type: 'i32', value: 'K' },
+    { name: 'alpha', kind: 'scalar', type: 'f32', value: '1.5' },
+    { name: 'A', kind: 'buffer', type: 'f32', size: 'M * K', fill: 'random', role: 'in' },
+    { name: 'B', kind: 'buffer', type: 'f32', size: 'K * N', fill: 'random', role: 'in' },
+    { name: 'beta', kind: 'scalar', type: 'f32', value: '0.5' },
+    { name: 'C', kind: 'buffer', type: 'f32', size: 'M * N', fill: 'random', role: 'inout' },
+  ],
+  reference: { kind: 'builtin', name: 'matmul' },
 });

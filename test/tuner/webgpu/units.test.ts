@@ -1,13 +1,11 @@
-// The WebGPU backend's pieces that need no device: ${…} templating and override constants, the host
-// references and the comparison, f16 conversion, timing statistics, hardware constraints from limits, the key.
+// The WebGPU backend's pieces that need no device: ${…} templating and override constants, timing
+// statistics, hardware constraints from limits, the key. (References, the comparison and f16: test/tuner/host.)
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SearchSpace } from '../../../solver/space.ts';
 import { loadProfile } from '../../../hw-profiles/load.ts';
 import { adapterKey, KERNEL_LIMITS, type AdapterLimits } from '../../../tuner/backends/webgpu/device-info.ts';
-import { f16ToF32, f32ToF16 } from '../../../tuner/backends/webgpu/f16.ts';
 import { adapterProfile, webGpuHardwareConstraints } from '../../../tuner/backends/webgpu/hardware-constraints.ts';
-import { builtinReference, compareOutputs, MATMUL_FULL_LIMIT } from '../../../tuner/backends/webgpu/reference.ts';
 import { declaredOverrides, expandTemplate, prepareShader } from '../../../tuner/backends/webgpu/source.ts';
 import { summarize } from '../../../tuner/backends/webgpu/timing.ts';
 import { solverSpecOf } from '../../../tuner/kernel-spec-load.ts';
@@ -41,42 +39,7 @@ describe('WGSL preparation', () => {
   });
 });
 
-describe('host references', () => {
-  const kernel = wgslKernel('matmul');
-  it('matmul: every entry for small problems, a seeded sample (with the corners) for large ones', () => {
-    const A = Float32Array.from([1, 2, 3, 4, 5, 6]); // 2×3
-    const B = Float32Array.from([1, 0, 0, 1, 1, 1]); // 3×2
-    const C = new Float32Array(4);
-    const exp = builtinReference('matmul', kernel, { M: 2, N: 2, K: 3 }, new Map([['A', A], ['B', B], ['C', C]]));
-    expect([...exp.get('C')!.values]).toEqual([4, 5, 10, 11]);
-    const n = 512; // 512³ > MATMUL_FULL_LIMIT multiply-adds
-    expect(n ** 3).toBeGreaterThan(MATMUL_FULL_LIMIT);
-    const big = builtinReference('matmul', kernel, { M: n, N: n, K: n }, new Map([['A', new Float32Array(n * n).fill(1)], ['B', new Float32Array(n * n).fill(0.5)], ['C', new Float32Array(n * n)]]));
-    const out = big.get('C')!;
-    expect(out.indices!.length).toBe(MATMUL_FULL_LIMIT / n);
-    expect([...out.indices!.slice(0, 1), ...out.indices!.slice(-1)]).toEqual([0, n * n - 1]);
-    expect(out.indices).toContain(n - 1);
-    expect(out.values.every((v) => v === n / 2)).toBe(true);
-  });
-
-  it('reduce-sum sums runs of in/out elements; the comparison names the worst element and the count', () => {
-    const k = wgslKernel('reduce');
-    const x = Float32Array.from([1, 2, 3, 4, 5, 6]);
-    const exp = builtinReference('reduce-sum', k, { ROWS: 2, COLS: 3 }, new Map([['x', x], ['y', new Float32Array(2)]]));
-    expect([...exp.get('y')!.values]).toEqual([6, 15]);
-    expect(compareOutputs(k, new Map([['y', Float32Array.from([6, 15.0001])]]), exp)).toBeUndefined();
-    expect(compareOutputs(k, new Map([['y', Float32Array.from([6, 14])]]), exp)).toBe('y[1] = 14, expected 15 (|Δ| 1.00 > 0.00250); 1 of 2 checked elements differ');
-    expect(compareOutputs(k, new Map([['y', Float32Array.from([NaN, 15])]]), exp)).toMatch(/^y\[0\] = NaN/);
-  });
-});
-
-describe('numbers', () => {
-  it('f16 round trip', () => {
-    for (const v of [0, 1, -2, 0.5, 65504, 6.103515625e-5, 5.960464477539063e-8]) expect(f16ToF32(f32ToF16(v))).toBe(v);
-    expect(f16ToF32(f32ToF16(1e6))).toBe(Infinity);
-    expect(f16ToF32(f32ToF16(1.0009765625 + 1e-7))).toBe(1.0009765625);
-  });
-
+describe('timing statistics', () => {
   it('median and spread', () => {
     expect(summarize([3, 1, 2])).toEqual({ median: 2, spread: 1 });
     expect(summarize([4, 1, 2, 3])).toEqual({ median: 2.5, spread: 3 / 2.5 });

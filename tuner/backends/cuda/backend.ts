@@ -17,6 +17,8 @@ import type { Profile } from '../../../hw-profiles/profile.ts';
 import { compilerVersion, findNvcc } from '../../../hw-profiles/ptxas.ts';
 import { resourceConstraints } from '../../../hw-profiles/resource-constraints.ts';
 import { UserError } from '../../../solver/user-error.ts';
+import { initialInputs } from '../../host/initial-contents.ts';
+import { builtinReference, type ExpectedOutput } from '../../host/references.ts';
 import type { KernelSpec } from '../../kernel-spec.ts';
 import type { Config, Measurement, MeasurementStatus } from '../../measurement.ts';
 import { scorer } from '../../objective.ts';
@@ -25,7 +27,6 @@ import { AsyncQueue } from './async-queue.ts';
 import type { CompileJob, CompileOutput, CompilerChoice } from './compile.ts';
 import { pickCompiler } from './compile.ts';
 import { CompilePool } from './compile-pool.ts';
-import { prepareProblem } from './data.ts';
 import { bufferElements, defineValue, instantiateTemplate, planLaunch, type LaunchPlan } from './geometry.ts';
 import type { ModuleLocation } from './modules.ts';
 import type { BufferSetup, Candidate, RunResult, RunnerDevice } from './protocol.ts';
@@ -205,14 +206,17 @@ export class CudaBackend implements Backend {
       const sizes = bufferElements(kernel, problem);
       // The reference is computed once per problem on the host and sent to every runner; runners keep
       // the setup and get it again after a restart, so a crash never recomputes it.
-      const data = await prepareProblem(kernel, problem, sizes, this.options.seed ?? 1);
+      const seed = this.options.seed ?? 1;
+      const inputs = initialInputs(kernel, sizes, seed);
+      const ref = kernel.reference;
+      const expected = ref.kind === 'builtin' ? await builtinReference(ref.name, kernel, problem, inputs, { seed }) : new Map<string, ExpectedOutput>();
       const buffers: BufferSetup[] = kernel.args.flatMap((a) =>
         a.kind === 'buffer'
-          ? [{ name: a.name, type: a.type, role: a.role, init: data.inputs.get(a.name)!, ...(data.expected.has(a.name) ? { expected: data.expected.get(a.name)! } : {}) }]
+          ? [{ name: a.name, type: a.type, role: a.role, init: inputs.get(a.name)!, ...(expected.has(a.name) ? { expected: expected.get(a.name)! } : {}) }]
           : [],
       );
-      const tolerance = kernel.tolerance ?? { rtol: 1e-4, atol: 1e-5 };
-      await Promise.all(this.runners.map((r) => r.configure({ type: 'setup', seq: 0, buffers, tolerance }, true)));
+      const tolerance = kernel.tolerance;
+      await Promise.all(this.runners.map((r) => r.configure({ type: 'setup', seq: 0, buffers, ...(tolerance ? { tolerance } : {}) }, true)));
       const p: Prepared = {
         key, kernel, problem, source, fileName: basename(path), includeDirs: [dirname(path)],
         verify: kernel.reference.kind !== 'none', score: scorer(kernel, problem),

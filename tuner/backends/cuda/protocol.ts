@@ -3,7 +3,9 @@
 // strictly in order and sends 'begin' before each candidate, so the parent's watchdog knows which one
 // hung when it has to kill the process.
 import type { ElementType } from '../../kernel-spec.ts';
-import type { HostArray, Comparison } from './data.ts';
+import type { Comparison, Tolerance } from '../../host/compare-outputs.ts';
+import type { HostArray } from '../../host/element-types.ts';
+import type { ExpectedOutput } from '../../host/references.ts';
 import type { ArgPlan, Dim3 } from './geometry.ts';
 import type { DeviceState } from './nvml.ts';
 import type { TimingOptions } from './timing.ts';
@@ -25,8 +27,8 @@ export interface BufferSetup {
   type: ElementType;
   role: 'in' | 'out' | 'inout';
   init: HostArray;
-  /** expected contents after a run (outputs only, when verified by a builtin reference) */
-  expected?: Float64Array;
+  /** expected contents after a run (outputs only, when verified by a builtin reference): all, or sampled */
+  expected?: ExpectedOutput;
 }
 
 export interface Candidate {
@@ -40,7 +42,8 @@ export interface Candidate {
 
 export type ToRunner =
   | { type: 'init'; device: number; timing: TimingOptions }
-  | { type: 'setup'; seq: number; buffers: BufferSetup[]; tolerance: { rtol: number; atol: number } }
+  /** tolerance: the kernel's; without one, each output's type's default */
+  | { type: 'setup'; seq: number; buffers: BufferSetup[]; tolerance?: Tolerance }
   /** run a known-good candidate once and keep its outputs as the expected ones (reference kind 'config') */
   | { type: 'reference'; seq: number; candidate: Candidate }
   | { type: 'measure'; id: number; candidate: Candidate; timing: TimingOptions; verify: boolean }

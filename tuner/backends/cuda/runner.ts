@@ -11,7 +11,9 @@
 // timed run in-place ('inout') buffers are restored and the L2 flushed, outside the timed events.
 import { openMonitor, type DeviceMonitor } from './nvml.ts';
 import { CudaError, FUNC_ATTR, check, loadLibcuda, type DevicePtr, type Handle, type Libcuda } from './libcuda.ts';
-import { allocHost, bytesPerElement, compareOutputs, elementAt, toHalf, type Comparison, type HostArray } from './data.ts';
+import { compareOutput, defaultTolerance, type Comparison, type Tolerance } from '../../host/compare-outputs.ts';
+import { allocHost, ELEMENT_BYTES, elementAt, type HostArray } from '../../host/element-types.ts';
+import { f32ToF16 } from '../../host/f16.ts';
 import type { BufferSetup, Candidate, FromRunner, FunctionResources, RunResult, RunnerDevice, ToRunner } from './protocol.ts';
 import { planRepetitions, summarize, type TimingOptions } from './timing.ts';
 
@@ -33,7 +35,8 @@ class Runner {
   private flushPtr: DevicePtr = 0n;
   private flushBytes = 0;
   private events: Handle[] = [];
-  private tolerance = { rtol: 1e-4, atol: 1e-5 };
+  /** the kernel's tolerance; each output's type's default without one */
+  private tolerance?: Tolerance;
   private pairs = 0;
 
   constructor(private readonly send: (m: FromRunner, then?: () => void) => void) {}
@@ -99,7 +102,7 @@ class Runner {
     return BigInt(p[0]);
   }
 
-  setup(buffers: BufferSetup[], tolerance: { rtol: number; atol: number }): void {
+  setup(buffers: BufferSetup[], tolerance?: Tolerance): void {
     for (const b of this.buffers.values()) {
       this.cu.cuMemFree(b.ptr);
       if (b.pristine !== undefined) this.cu.cuMemFree(b.pristine);
@@ -107,7 +110,7 @@ class Runner {
     this.buffers.clear();
     this.tolerance = tolerance;
     for (const s of buffers) {
-      const bytes = s.init.length * bytesPerElement(s.type);
+      const bytes = s.init.length * ELEMENT_BYTES[s.type];
       const ptr = this.alloc(bytes);
       this.c('cuMemcpyHtoD', this.cu.cuMemcpyHtoD(ptr, s.init, bytes));
       const b: DeviceBuffer = { setup: s, bytes, ptr };
@@ -156,7 +159,7 @@ class Runner {
         if (a.type === 'f32') p.writeFloatLE(a.value);
         else if (a.type === 'i32') p.writeInt32LE(a.value | 0);
         else if (a.type === 'u32') p.writeUInt32LE(a.value >>> 0);
-        else p.writeUInt16LE(toHalf(a.value));
+        else p.writeUInt16LE(f32ToF16(a.value));
         return p;
       });
       return { module: mod[0], fn: fn[0], resources, params };
@@ -220,7 +223,7 @@ class Runner {
     let total: Comparison | undefined;
     for (const b of this.buffers.values()) {
       if (!b.host || !b.setup.expected) continue;
-      const cmp = compareOutputs(b.host, b.setup.type, b.setup.expected, this.tolerance);
+      const cmp = compareOutput(b.setup.name, b.host, b.setup.type, b.setup.expected, this.tolerance ?? defaultTolerance(b.setup.type));
       if (!total || (!cmp.ok && total.ok)) total = cmp;
     }
     return total;
@@ -235,7 +238,7 @@ class Runner {
         if (!b.host) continue;
         const e = new Float64Array(b.host.length);
         for (let i = 0; i < e.length; i++) e[i] = elementAt(b.host, b.setup.type, i);
-        b.setup.expected = e;
+        b.setup.expected = { values: e };
       }
     } finally {
       this.cu.cuModuleUnload(module);
@@ -299,7 +302,7 @@ class Runner {
       return {
         status: wrong ? 'wrong' : 'ok',
         ...(wrong
-          ? { message: `${comparison.mismatches} of ${comparison.checked} elements differ; first at ${comparison.first?.index}: got ${comparison.first?.got}, want ${comparison.first?.want}` }
+          ? { message: comparison.message }
           : {}),
         timesMs: times,
         estimateMs,

@@ -17,7 +17,8 @@ import { openAdapter, type AdapterRequest } from './dawn.ts';
 import { adapterLimits, allLimits, deviceInfoOf, type AdapterLimits } from './device-info.ts';
 import { adapterProfile, webGpuHardwareConstraints } from './hardware-constraints.ts';
 import { PipelineCompiler, type CompileResult } from './pipeline.ts';
-import { builtinReference, compareOutputs, outputsAsExpected, type ExpectedOutputs } from './reference.ts';
+import { compareOutputs } from '../../host/compare-outputs.ts';
+import { builtinReference, outputsAsExpected, type ExpectedOutputs } from '../../host/references.ts';
 import { prepareShader, readKernelSource } from './source.ts';
 import { DEFAULT_TIMING, KernelTimer, summarize, TimeoutError, withTimeout, type TimerKind, type TimingOptions } from './timing.ts';
 
@@ -234,7 +235,7 @@ export class WebGpuBackend implements Backend {
     ctx.expected ??= (async () => {
       const ref = ctx.kernel.reference;
       if (ref.kind === 'none') return undefined;
-      if (ref.kind === 'builtin') return builtinReference(ref.name, ctx.kernel, ctx.problem, ctx.buffers.host, this.options.seed ?? 1);
+      if (ref.kind === 'builtin') return builtinReference(ref.name, ctx.kernel, ctx.problem, ctx.buffers.host, { seed: this.options.seed ?? 1 });
       const compiled = await this.startCompile(ctx, ref.config).result;
       if (!compiled.ok) throw new UserError(`the reference configuration failed (${compiled.status}): ${compiled.message}`, 'reference.config');
       const wg = this.workgroups(ctx, ref.config);

@@ -9,47 +9,9 @@ import type { Value } from '../../../solver/expr/ast.ts';
 import { evaluateFormula } from '../../../hw-profiles/resource-constraints.ts';
 import { Random } from '../../../solver/random.ts';
 import { UserError } from '../../../solver/user-error.ts';
-import type { BufferArg, ElementType, KernelSpec, ScalarArg } from '../../kernel-spec.ts';
-import { f16ToF32, f32ToF16 } from './f16.ts';
-
-export const ELEMENT_BYTES: Record<ElementType, number> = { f32: 4, f16: 2, i32: 4, u32: 4 };
-
-export type HostArray = Float32Array | Int32Array | Uint32Array | Uint16Array;
-
-/** Values of an element type as numbers (f16 bits decoded). */
-export function numbersOf(type: ElementType, data: HostArray): Float32Array | Int32Array | Uint32Array {
-  if (type !== 'f16') return data as Float32Array | Int32Array | Uint32Array;
-  const out = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = f16ToF32(data[i]);
-  return out;
-}
-
-function arrayOf(type: ElementType, n: number): HostArray {
-  switch (type) {
-    case 'f32': return new Float32Array(n);
-    case 'f16': return new Uint16Array(n);
-    case 'i32': return new Int32Array(n);
-    case 'u32': return new Uint32Array(n);
-  }
-}
-
-/** The arg's initial contents. random: f32/f16 uniform in [-1, 1), i32 in [-8, 8), u32 in [0, 16). */
-export function initialContents(arg: BufferArg, n: number, rng: Random): HostArray {
-  const a = arrayOf(arg.type, n);
-  const put = arg.type === 'f16' ? (i: number, v: number) => { a[i] = f32ToF16(v); } : (i: number, v: number) => { a[i] = v; };
-  const fill = arg.fill;
-  for (let i = 0; i < n; i++) {
-    let v: number;
-    if (fill === 'random') {
-      v = arg.type === 'i32' ? rng.below(16) - 8 : arg.type === 'u32' ? rng.below(16) : rng.next() * 2 - 1;
-    } else if (fill === 'zeros') v = 0;
-    else if (fill === 'ones') v = 1;
-    else if (fill === 'index') v = i;
-    else v = fill;
-    put(i, v);
-  }
-  return a;
-}
+import type { BufferArg, KernelSpec, ScalarArg } from '../../kernel-spec.ts';
+import { ELEMENT_BYTES, hostArrayOf, type HostArray } from '../../host/element-types.ts';
+import { initialContents } from '../../host/initial-contents.ts';
 
 interface Bound {
   arg: BufferArg;
@@ -151,9 +113,7 @@ export class ProblemBuffers {
     try {
       await Promise.all(staging.map((s) => s.mapAsync(GPUMapMode.READ)));
       outs.forEach((b, i) => {
-        const copy = staging[i].getMappedRange().slice(0, b.elements * ELEMENT_BYTES[b.arg.type]);
-        const a = arrayOf(b.arg.type, 0).constructor as new (buf: ArrayBuffer) => HostArray;
-        result.set(b.arg.name, new a(copy));
+        result.set(b.arg.name, hostArrayOf(b.arg.type, staging[i].getMappedRange().slice(0, b.elements * ELEMENT_BYTES[b.arg.type])));
       });
     } finally {
       for (const s of staging) s.destroy();

@@ -5,7 +5,7 @@
 import type { Profile } from '../../../hw-profiles/profile.ts';
 import { resourceConstraints } from '../../../hw-profiles/resource-constraints.ts';
 import type { KernelSpec } from '../../kernel-spec.ts';
-import { ELEMENT_BYTES } from './buffers.ts';
+import { ELEMENT_BYTES } from '../../host/element-types.ts';
 import type { AdapterLimits } from './device-info.ts';
 
 /** A WebGPU profile holding the adapter's limits (key: the device key with '/' as '-'). */

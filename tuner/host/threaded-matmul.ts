@@ -7,6 +7,7 @@
 // TypeScript sources (tests) and from a bundle, with no module to locate.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { NumberArray } from './element-types.ts';
 
 const BODY = `
 function matmulRows(A, B, C, C0, M, N, K, alpha, beta, r0, r1) {
@@ -33,7 +34,7 @@ function matmulRows(A, B, C, C0, M, N, K, alpha, beta, r0, r1) {
 
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
 const matmulRows = new Function(`${BODY}; return matmulRows;`)() as (
-  A: Float64Array, B: Float64Array, C: Float64Array, C0: Float64Array, M: number, N: number, K: number, alpha: number, beta: number, r0: number, r1: number,
+  A: NumberArray, B: NumberArray, C: Float64Array, C0: NumberArray, M: number, N: number, K: number, alpha: number, beta: number, r0: number, r1: number,
 ) => void;
 
 const WORKER = `
@@ -43,15 +44,19 @@ matmulRows(new Float64Array(d.A), new Float64Array(d.B), new Float64Array(d.C), 
 parentPort.postMessage('done');
 `;
 
-function shared(a: Float64Array): SharedArrayBuffer {
-  const s = new SharedArrayBuffer(a.byteLength);
+/** The values as float64 in memory every worker reads. */
+function shared(a: NumberArray): SharedArrayBuffer {
+  const s = new SharedArrayBuffer(a.length * 8);
   new Float64Array(s).set(a);
   return s;
 }
 
-/** C = alpha·A·B + beta·C0 in float64; `threads` 1 computes on this thread. */
-export async function matmulReference(
-  A: Float64Array, B: Float64Array, C0: Float64Array, M: number, N: number, K: number, alpha: number, beta: number,
+/**
+ * C = alpha·A·B + beta·C0 (row-major; A M×K, B K×N, C0 M×N, read only when beta ≠ 0) accumulated in
+ * float64; `threads` 1 computes on this thread, as does any problem too small to pay for workers.
+ */
+export async function threadedMatmul(
+  A: NumberArray, B: NumberArray, C0: NumberArray, M: number, N: number, K: number, alpha: number, beta: number,
   threads = availableParallelism(),
 ): Promise<Float64Array> {
   const work = M * N * K;
