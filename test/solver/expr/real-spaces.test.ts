@@ -83,31 +83,26 @@ describe('real tuning spaces', () => {
   });
 });
 
-describe('compiled predicate speed', () => {
-  it('checks all hotspot restrictions on 350,000 configurations in well under a second', () => {
+// Speed goals live in the benchmarks (npm run bench:solver); here the typed compiled predicates of the
+// largest space are checked against the reference evaluator on many random configurations.
+describe('typed compiled predicates on hotspot', () => {
+  it('agree with the reference evaluator on 20,000 random configurations', () => {
     const s = spaces.find((x) => x.name === 'hotspot')!;
     const names = Object.keys(s.params);
     const slot = (n: string) => names.indexOf(n);
-    const preds = restrictionsOf(s).map((t) => compilePredicate(parseExpression(t), slot, (n) => staticTypeOf(s.params[n])));
-    const configs: Value[][] = [];
+    const exprs = restrictionsOf(s).map((t) => parseExpression(t));
+    const preds = exprs.map((e) => compilePredicate(e, slot, (n) => staticTypeOf(s.params[n])));
     let seed = 1;
     const rnd = (k: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % k; };
-    for (let i = 0; i < 350_000; i++) configs.push(names.map((n) => s.params[n][rnd(s.params[n].length)]));
     let valid = 0;
-    const run = () => {
-      valid = 0;
-      for (const c of configs) {
-        let ok = true;
-        for (const p of preds) if (!p(c)) { ok = false; break; }
-        if (ok) valid++;
+    for (let i = 0; i < 20_000; i++) {
+      const c: Value[] = names.map((n) => s.params[n][rnd(s.params[n].length)]);
+      for (let k = 0; k < exprs.length; k++) {
+        const want = truthy(evaluate(exprs[k], (n) => c[names.indexOf(n)]));
+        expect(preds[k](c)).toBe(want);
       }
-    };
-    run(); // warm up
-    const t0 = performance.now();
-    run();
-    const ms = performance.now() - t0;
-    console.log(`hotspot: ${preds.length} restrictions × 350k configurations: ${ms.toFixed(1)} ms (${valid} valid)`);
+      if (preds.every((p) => p(c))) valid++;
+    }
     expect(valid).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(1000);
   });
 });
