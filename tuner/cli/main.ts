@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../../solver/user-error.ts';
 import { registerSpaceCommands } from './space.ts';
 import { registerHwCommands } from './hw.ts';
+import { registerOccupancyCommand } from './hw-occupancy.ts';
 import { registerTuneCommands } from './tune.ts';
 import '../backends/builtin.ts';
 
@@ -13,7 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerSpaceCommands(program);
-  registerHwCommands(program);
+  registerOccupancyCommand(registerHwCommands(program));
   registerTuneCommands(program);
   return program;
 }
