@@ -1,11 +1,11 @@
 // Kernel specs from outside the type system (a JSON file, an object built at run time) checked field by
 // field, and the solver spec a kernel spec stands for. Every mistake is a UserError naming the file and
 // the JSON path of the field (`sgemm.json: launch.grid[1]: …`), because a spec is the user's to fix.
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Value } from '../solver/expr/ast.ts';
 import type { SpaceSpec, LabelledConstraint } from '../solver/spec/spec.ts';
 import { isT1 } from '../solver/spec/t1.ts';
+import { readJsonFile } from '../solver/spec/load.ts';
 import { UserError } from '../solver/user-error.ts';
 import type { KernelSpec } from './kernel-spec.ts';
 import { kernelFromT1 } from './interop/t1-kernel.ts';
@@ -18,19 +18,7 @@ const ELEMENT_TYPES = ['f32', 'f16', 'i32', 'u32'];
 export interface LoadedKernel { kernel: KernelSpec; file: string; dir: string }
 
 export function loadKernelSpecFile(path: string): LoadedKernel {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a kernel spec' : `cannot read (${code ?? String(e)})`, path);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`not valid JSON (${(e as Error).message})`, path);
-  }
+  const json = readJsonFile(path, 'a kernel spec');
   const dir = dirname(resolve(path));
   // a Kernel Tuner T1 input file maps onto a kernel spec where it can (see interop/t1-kernel.ts)
   const obj = json !== null && typeof json === 'object' && !Array.isArray(json) && isT1(json) ? kernelFromT1(json, path) : json;

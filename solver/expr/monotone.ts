@@ -13,20 +13,34 @@ const NONE: Mono = { inc: false, dec: false };
  * go from true to false as `x` increases over its range — so after the first failure, larger values fail.
  */
 export function isAntitone(expr: Expr, x: string, box: BoxOf): boolean {
+  return truthMoves(expr, x, box, 'falls');
+}
+
+/** Truth can only go from false to true as x increases (the mirror of isAntitone). */
+export function isIsotone(expr: Expr, x: string, box: BoxOf): boolean {
+  return truthMoves(expr, x, box, 'rises');
+}
+
+/** Whether the truth of `expr` can only fall (true → false) or only rise (false → true) as x increases. */
+function truthMoves(expr: Expr, x: string, box: BoxOf, way: 'falls' | 'rises'): boolean {
   switch (expr.kind) {
     case 'compare': {
       if (expr.ops.length !== 1) return false;
       const [l, r] = expr.operands;
       const ml = mono(l, x, box), mr = mono(r, x, box);
+      // `l < r` falls when l grows and r shrinks, and rises the other way round; `>` mirrors it
+      const lessFalls = ml.inc && mr.dec, lessRises = ml.dec && mr.inc;
       switch (expr.ops[0]) {
-        case '<': case '<=': return ml.inc && mr.dec;
-        case '>': case '>=': return ml.dec && mr.inc;
-        case '==': return equalsOnlyAtMin(l, r, x, box) || equalsOnlyAtMin(r, l, x, box) || (!uses(l, x) && !uses(r, x));
+        case '<': case '<=': return way === 'falls' ? lessFalls : lessRises;
+        case '>': case '>=': return way === 'falls' ? lessRises : lessFalls;
+        case '==':
+          if (way === 'falls' && (equalsOnlyAtMin(l, r, x, box) || equalsOnlyAtMin(r, l, x, box))) return true;
+          return !uses(l, x) && !uses(r, x);
         default: return !uses(l, x) && !uses(r, x);
       }
     }
-    case 'boolop': return expr.args.every((a) => isAntitone(a, x, box));
-    case 'unary': return expr.op === 'not' ? isIsotone(expr.arg, x, box) : false;
+    case 'boolop': return expr.args.every((a) => truthMoves(a, x, box, way));
+    case 'unary': return expr.op === 'not' ? truthMoves(expr.arg, x, box, way === 'falls' ? 'rises' : 'falls') : false;
     default: return !uses(expr, x);
   }
 }
@@ -35,25 +49,6 @@ export function isAntitone(expr: Expr, x: string, box: BoxOf): boolean {
 function equalsOnlyAtMin(side: Expr, other: Expr, x: string, box: BoxOf): boolean {
   const bx = box(x);
   return side.kind === 'name' && side.name === x && !uses(other, x) && bx !== undefined && rangeOf(other, box).hi <= bx.lo;
-}
-
-/** Truth can only go from false to true as x increases (the mirror of isAntitone). */
-export function isIsotone(expr: Expr, x: string, box: BoxOf): boolean {
-  switch (expr.kind) {
-    case 'compare': {
-      if (expr.ops.length !== 1) return false;
-      const [l, r] = expr.operands;
-      const ml = mono(l, x, box), mr = mono(r, x, box);
-      switch (expr.ops[0]) {
-        case '<': case '<=': return ml.dec && mr.inc;
-        case '>': case '>=': return ml.inc && mr.dec;
-        default: return !uses(l, x) && !uses(r, x);
-      }
-    }
-    case 'boolop': return expr.args.every((a) => isIsotone(a, x, box));
-    case 'unary': return expr.op === 'not' ? isAntitone(expr.arg, x, box) : false;
-    default: return !uses(expr, x);
-  }
 }
 
 function mono(e: Expr, x: string, box: BoxOf): Mono {

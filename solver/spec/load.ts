@@ -8,23 +8,34 @@ import { fromT1, isT1 } from './t1.ts';
 const NATIVE_KEYS = new Set(['name', 'constants', 'parameters', 'constraints', 'objective', '$schema', 'description']);
 
 export function loadSpecFile(path: string): SpaceSpec {
+  return specFromJson(readJsonFile(path, 'a spec file'), path);
+}
+
+/** A JSON file's contents; a missing file, a folder or bad JSON (with its line and column) is a UserError naming the file. */
+export function readJsonFile(path: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a spec file' : `cannot read (${code ?? String(e)})`, path);
+    throw new UserError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? `is a directory, not ${what}` : `cannot read (${code ?? String(e)})`, path);
   }
-  return parseSpecText(text, path);
+  return parseJsonText(text, path);
 }
 
-export function parseSpecText(text: string, where: string): SpaceSpec {
-  let json: unknown;
+function parseJsonText(text: string, where: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new UserError(`not valid JSON: ${jsonErrorPosition(text, (e as Error).message)}`, where);
   }
+}
+
+export function parseSpecText(text: string, where: string): SpaceSpec {
+  return specFromJson(parseJsonText(text, where), where);
+}
+
+function specFromJson(json: unknown, where: string): SpaceSpec {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UserError('a spec must be a JSON object', where);
   if (isT1(json)) return fromT1(json, where);
   for (const k of Object.keys(json)) {
