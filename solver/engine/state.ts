@@ -55,8 +55,6 @@ export class StateManager {
     this.levelId = this.ids.pop()!;
   }
 
-  depth(): number { return this.marks.length; }
-
   private growTrail(): void {
     const s = new Int32Array(this.trailSlot.length * 2); s.set(this.trailSlot); this.trailSlot = s;
     const o = new Float64Array(this.trailOld.length * 2); o.set(this.trailOld); this.trailOld = o;

@@ -19,8 +19,6 @@ export class Store {
   readonly cur: Value[] = [];
   private readonly watchers: Propagator[][] = [];
   private readonly queue: Propagator[] = [];
-  /** how many propagate() calls ran; a cheap effort measure for explanations and benchmarks */
-  propagations = 0;
 
   newVar(name: string, domain: { values: readonly Value[] } | { lo: number; hi: number }): IntVar {
     const v = new IntVar(this.vars.length, name, this.sm, domain);
@@ -62,7 +60,6 @@ export class Store {
       const p = q[i++];
       p.scheduled = false;
       if (this.sm.get(p.activeSlot) !== 1) continue;
-      this.propagations++;
       if (!p.propagate()) { ok = false; break; }
     }
     for (let j = i; j < q.length; j++) q[j].scheduled = false;
