@@ -4,7 +4,9 @@
 import type { Value } from './expr/ast.ts';
 import { dfs } from './engine/search.ts';
 import type { IntVar } from './engine/var.ts';
-import { FiniteSearch, type ComponentTable, type Level } from './enumerate/finite-search.ts';
+import { FiniteSearch, independentTail, type ComponentTable, type CountCut, type Level } from './enumerate/finite-search.ts';
+import { frontier } from './expr/frontier.ts';
+import { toText } from './expr/to-text.ts';
 import type { ComponentPlan } from './factor.ts';
 import type { RootState } from './root.ts';
 import { isAntitone } from './expr/monotone.ts';
@@ -59,9 +61,9 @@ class FiniteComponent implements Component {
   private cachedTable: ComponentTable | null = null;
 
   constructor(plan: ComponentPlan, root: RootState) {
-    const levels = orderLevels(plan, root);
+    const { levels, cut } = orderLevels(plan, root);
     this.vars = levels.map((l) => l.v);
-    this.search = new FiniteSearch(levels, root.store.cur as unknown[]);
+    this.search = new FiniteSearch(levels, root.store.cur as unknown[], cut);
   }
   get runtimeErrors() { return this.search.runtimeErrors; }
   count(): number {
@@ -84,7 +86,7 @@ class FiniteComponent implements Component {
  * connected to what is placed, then the smallest domain; a defined variable is placed as soon as its
  * inputs are. Constraints are checked at the level of their last variable.
  */
-function orderLevels(plan: ComponentPlan, root: RootState): Level[] {
+function orderLevels(plan: ComponentPlan, root: RootState): { levels: Level[]; cut: CountCut | undefined } {
   const inPlan = new Set(plan.vars);
   const byName = new Map(root.vars.map((v) => [v.name, v]));
   const openVarsOf = (names: string[]) => [...new Set(names.map((n) => byName.get(n)!))].filter((v) => inPlan.has(v));
@@ -158,7 +160,7 @@ function orderLevels(plan: ComponentPlan, root: RootState): Level[] {
       placedChecks.push({ expr, pred: root.compile(expr), constraint: c.id, vars: rest, level: levelOf.get(rest[rest.length - 1])! });
     }
   }
-  return placed.map((v, i) => {
+  const levels = placed.map((v, i) => {
     const def = defOf.get(v);
     const here = placedChecks.filter((p) => p.level === i);
     const checks = here.map((p) => ({ pred: p.pred, constraint: p.constraint, antitone: !def && v.numeric && isAntitone(p.expr, v.name, box) }));
@@ -174,6 +176,37 @@ function orderLevels(plan: ComponentPlan, root: RootState): Level[] {
       ...(fused ? { fused } : {}),
     };
   });
+  const suffixExprs = [
+    ...placedChecks.map((p) => ({ level: p.level, expr: p.expr })),
+    ...placed.filter((v) => defOf.has(v)).map((v) => ({ level: levelOf.get(v)!, expr: defOf.get(v)!.expr })),
+  ];
+  return { levels, cut: countCut(levels, suffixExprs, root) };
+}
+
+/**
+ * Where counting can memoise subtrees: the level c (above the independent tail) at which the constraints
+ * of levels ≥ c read the earlier levels through the fewest values relative to the variables involved
+ * (hotspot: `bx*tx`, `by*ty`, `2+sh` for five variables). None when no level compresses.
+ */
+function countCut(levels: Level[], exprs: { level: number; expr: Expr }[], root: RootState): CountCut | undefined {
+  const tail = independentTail(levels);
+  let best: { level: number; gain: number; key: Expr[] } | undefined;
+  for (let c = 1; c < tail; c++) {
+    const prefix = new Set(levels.slice(0, c).map((l) => l.v.name));
+    const inside = (n: string) => prefix.has(n);
+    const read = new Set<string>();
+    const key = new Map<string, Expr>();
+    for (const { level, expr } of exprs) {
+      if (level < c) continue;
+      for (const f of frontier(expr, inside)) {
+        key.set(toText(f), f);
+        for (const n of freeNames(f)) read.add(n);
+      }
+    }
+    const gain = (read.size - key.size) / Math.max(1, read.size);
+    if (read.size > key.size && (!best || gain >= best.gain)) best = { level: c, gain, key: [...key.values()] };
+  }
+  return best && { level: best.level, key: best.key.map((e) => root.compileValue(e)) };
 }
 
 /** One check as a "first failing" function. */

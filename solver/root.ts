@@ -39,6 +39,8 @@ export interface RootState {
   feasible: boolean;
   /** compiles another constraint over the same variables */
   compile: (e: Expr) => Predicate;
+  /** compiles an expression's value over the same variables */
+  compileValue: (e: Expr) => (v: ArrayLike<unknown>) => unknown;
   /** compiles several constraints into one function: index of the first that fails, or −1 */
   compileFused: (es: readonly Expr[]) => (v: ArrayLike<unknown>) => number;
   /** evaluations during propagation that raised a Python error, by constraint id */
@@ -98,7 +100,8 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
   }
   store.syncBound();
   const compileFused = (es: readonly Expr[]) => compileFirstFailing(es, slotOf, typeOf) as (v: ArrayLike<unknown>) => number;
-  return { store, vars, preds, checks, definitions, feasible, compile: compileCheck, compileFused, runtimeErrors };
+  const compileValue = (e: Expr) => compileExpr(e, slotOf, typeOf) as (v: ArrayLike<unknown>) => unknown;
+  return { store, vars, preds, checks, definitions, feasible, compile: compileCheck, compileValue, compileFused, runtimeErrors };
 }
 
 function range(lo: number, hi: number): number[] {

@@ -32,6 +32,24 @@ export interface Level {
   fused?: (v: ArrayLike<unknown>) => number;
 }
 
+/** The first level from which the remaining levels read only earlier ones (their product needs no search). */
+export function independentTail(levels: readonly Level[]): number {
+  let tail = levels.length;
+  let maxDep = -1;
+  for (let i = levels.length - 1; i >= 0; i--) {
+    for (const d of levels[i].deps) maxDep = Math.max(maxDep, d);
+    if (maxDep < i) tail = i;
+  }
+  return tail;
+}
+
+/** A level at which subtree counts depend on the earlier levels only through a few values. */
+export interface CountCut {
+  level: number;
+  /** the values, computed from the current assignment */
+  key: ((v: ArrayLike<unknown>) => unknown)[];
+}
+
 /** A component's configurations, column-major: column k holds level k's code (or value, for computed interval vars). */
 export type ColumnArray = Uint8Array | Uint16Array | Int32Array | Float64Array;
 
@@ -64,7 +82,12 @@ export class FiniteSearch {
   /** evaluations that raised a Python runtime error, by constraint index */
   readonly runtimeErrors: RuntimeErrorCounts = new Map();
 
-  constructor(private readonly levels: Level[], private readonly cur: unknown[]) {
+  constructor(
+    private readonly levels: Level[],
+    private readonly cur: unknown[],
+    /** where counting memoises subtrees, and the values (of earlier levels) that key them */
+    private readonly cut?: CountCut,
+  ) {
     const n = (this.n = levels.length);
     this.valid = levels.map((l) => new Int32Array(l.define ? 1 : l.candidates.length));
     this.validLen = new Int32Array(n);
@@ -72,13 +95,7 @@ export class FiniteSearch {
     this.ready = new Uint8Array(n);
     this.pos = new Int32Array(n);
     this.chosen = new Float64Array(n);
-    let tail = n;
-    let maxDep = -1;
-    for (let i = n - 1; i >= 0; i--) {
-      for (const d of levels[i].deps) maxDep = Math.max(maxDep, d);
-      if (maxDep < i) tail = i;
-    }
-    this.tail = tail;
+    const tail = (this.tail = independentTail(levels));
     // a level that reads the level chosen just before it is prepared exactly when that one changed:
     // comparing its dependencies' values would be wasted work
     this.fresh = Uint8Array.from(levels, (l, i) => Number(l.deps.includes(i < tail ? i - 1 : tail - 1)));
@@ -92,8 +109,27 @@ export class FiniteSearch {
 
   /** Number of configurations. */
   count(): number {
+    const cut = this.cut;
+    if (cut === undefined) return this.countFrom(0);
+    // the subtree below the cut sees the levels above it only through a few values (e.g. bx*tx and by*ty
+    // rather than bx, tx, by, ty): its count is memoised by those values
+    const memo = new Map<string, number>();
+    const cur = this.cur, key = cut.key;
     let total = 0;
-    this.walk(() => {
+    this.walkFrom(0, cut.level, () => {
+      let k = '';
+      for (let j = 0; j < key.length; j++) k += `${key[j](cur)},`;
+      let sub = memo.get(k);
+      if (sub === undefined) memo.set(k, (sub = this.countFrom(cut.level)));
+      total += sub;
+    });
+    return total;
+  }
+
+  /** Configurations below the levels already chosen (all of them when start is 0). */
+  private countFrom(start: number): number {
+    let total = 0;
+    this.walkFrom(start, this.tail, () => {
       let p = 1;
       for (let j = this.tail; j < this.n; j++) p *= this.validLen[j];
       total += p;
@@ -160,35 +196,41 @@ export class FiniteSearch {
 
   /** Depth-first search down to the independent tail; calls `atTail` with every level < tail chosen and every tail level's survivors computed. */
   private walk(atTail: () => void): void {
+    this.walkFrom(0, this.tail, atTail);
+  }
+
+  /**
+   * Depth-first search over levels start..stop−1 (the earlier ones already chosen); calls `atStop` each
+   * time level stop−1 is chosen — with the tail's survivors computed when stop is the tail.
+   */
+  private walkFrom(start: number, stop: number, atStop: () => void): void {
     const n = this.n, tail = this.tail, pos = this.pos, valid = this.valid, validLen = this.validLen;
     const levels = this.levels, cur = this.cur, chosen = this.chosen;
-    const prepareTail = (): boolean => {
-      for (let j = tail; j < n; j++) if (!this.prepare(j)) return false;
-      return true;
+    const arrive = () => {
+      if (stop === tail) {
+        for (let j = tail; j < n; j++) if (!this.prepare(j)) return;
+      }
+      atStop();
     };
-    if (tail === 0) {
-      if (prepareTail()) atTail();
-      return;
-    }
-    if (!this.prepare(0)) return;
-    let i = 0;
-    pos[0] = 0;
+    if (start === stop) { arrive(); return; }
+    if (!this.prepare(start)) return;
+    let i = start;
+    pos[i] = 0;
     for (;;) {
       const c = valid[i][pos[i]];
       chosen[i] = c;
       const l = levels[i];
       cur[l.v.id] = l.v.finite ? l.v.raw[c] : c;
       let descended = false;
-      if (i + 1 === tail) {
-        if (prepareTail()) atTail();
-      } else if (this.prepare(i + 1)) {
+      if (i + 1 === stop) arrive();
+      else if (this.prepare(i + 1)) {
         i++;
         pos[i] = 0;
         descended = true;
       }
       if (descended) continue;
       while (++pos[i] >= validLen[i]) {
-        if (--i < 0) return;
+        if (--i < start) return;
       }
     }
   }
