@@ -157,22 +157,28 @@ export class FiniteSearch {
     const flushRuns = (from: number, to: number) => {
       for (let k = from; k < tail; k++) if (runStart[k] < to) columns[k].fill(runValue[k], runStart[k], to);
     };
-    this.walk(() => {
+    const ensure = (end: number) => {
+      if (end <= cap) return;
+      while (end > cap) cap *= 4; // few regrowths: each copies every column
+      flushRuns(0, count);
+      for (let k = 0; k < tail; k++) runStart[k] = count;
+      columns = columns.map((c) => { const d = make(cap); d.set(c.subarray(0, count)); return d; });
+    };
+    /** ends the runs of levels from `first` whose value changed, and starts new ones at the current row */
+    const startRuns = (first: number, upTo: number) => {
+      let changed = first;
+      while (changed < upTo && runValue[changed] === chosen[changed]) changed++;
+      if (changed < upTo) {
+        flushRuns(changed, count);
+        for (let k = changed; k < upTo; k++) { runValue[k] = chosen[k]; runStart[k] = count; }
+      }
+    };
+    const writeTail = () => {
       let rows = 1;
       for (let j = tail; j < n; j++) rows *= validLen[j];
       const end = count + rows;
-      if (end > cap) {
-        while (end > cap) cap *= 4; // few regrowths: each copies every column
-        flushRuns(0, count);
-        for (let k = 0; k < tail; k++) runStart[k] = count;
-        columns = columns.map((c) => { const d = make(cap); d.set(c.subarray(0, count)); return d; });
-      }
-      let changed = 0;
-      while (changed < tail && runValue[changed] === chosen[changed]) changed++;
-      if (changed < tail) {
-        flushRuns(changed, count);
-        for (let k = changed; k < tail; k++) { runValue[k] = chosen[k]; runStart[k] = count; }
-      }
+      ensure(end);
+      startRuns(0, tail);
       // the independent tail is a Cartesian product: level j's survivors, each repeated `inner`
       // times (the product of the later levels), the whole pattern repeated `outer` times
       let outer = 1;
@@ -189,7 +195,34 @@ export class FiniteSearch {
         outer *= len;
       }
       count = end;
-    });
+    };
+    const cut = this.cut;
+    if (cut === undefined) this.walk(writeTail);
+    else {
+      // below the cut the rows depend on the earlier levels only through the cut's values: a subtree
+      // seen before is copied from where it was first written instead of being searched again
+      const seen = new Map<string, { start: number; rows: number }>();
+      const cur = this.cur, key = cut.key, c0 = cut.level;
+      this.walkFrom(0, c0, () => {
+        let k = '';
+        for (let j = 0; j < key.length; j++) k += `${key[j](cur)},`;
+        const hit = seen.get(k);
+        if (hit === undefined) {
+          const start = count;
+          this.walkFrom(c0, tail, writeTail);
+          seen.set(k, { start, rows: count - start });
+          return;
+        }
+        const end = count + hit.rows;
+        ensure(end);
+        startRuns(0, c0);
+        // the levels below the cut: their runs end here; the copied rows carry their values
+        flushRuns(c0, count);
+        for (let l = c0; l < tail; l++) { runValue[l] = NaN; runStart[l] = end; }
+        for (let j = c0; j < n; j++) columns[j].copyWithin(count, hit.start, hit.start + hit.rows);
+        count = end;
+      });
+    }
     flushRuns(0, count);
     return { count, columns: columns.map((c) => c.subarray(0, count)) };
   }

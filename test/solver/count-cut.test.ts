@@ -17,12 +17,17 @@ const specArb: fc.Arbitrary<SpaceSpec> = fc.record({
   constraints: [`a * b + c ${op} ${k}`, `(a + b) % e != 0 or d > ${m}`, `c + d * (a * b) ${op === '>=' ? '>=' : '<='} ${2 * k}`, `d + e > ${m}`],
 }));
 
-describe('count with memoised subtrees', () => {
-  it('equals brute force, and the memoised cut is used', () => {
+describe('count and table with memoised subtrees', () => {
+  it('equal brute force, and the memoised cut is used', () => {
     let withCut = 0;
     fc.assert(fc.property(specArb, (spec) => {
       const space = SearchSpace.fromSpec(spec);
-      expect(space.count()).toBe(bruteForce(spec).length);
+      const expected = bruteForce(spec);
+      expect(space.count()).toBe(expected.length);
+      // the materialised table (which copies repeated subtrees) holds exactly the same configurations
+      const m = SearchSpace.fromSpec(spec).materialize();
+      const rows = Array.from({ length: m.count }, (_, i) => m.params.map((p, k) => m.values[k]![m.columns[k][i]]).join(','));
+      expect(rows.sort()).toEqual(expected.map((c) => m.params.map((p) => c[p]).join(',')).sort());
       const comps = (space as unknown as { comps: { search?: { cut?: unknown } }[] | null }).comps ?? [];
       if (comps.some((c) => c.search?.cut)) withCut++;
     }), { numRuns: 1000 });
