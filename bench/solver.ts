@@ -20,8 +20,20 @@ if (args[0] === '--memory-probe') {
   const s = loadRealSpaces().find((x) => x.name === args[1])!;
   const m = SearchSpace.fromSpec(s.spec).materialize();
   const bytes = m.columns.reduce((a, c) => a + c.byteLength, 0);
-  process.stdout.write(JSON.stringify({ count: m.count, bytes, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  process.stdout.write(JSON.stringify({ count: m.count, bytes, maxRssMB: peakRssMB() }) + '\n');
   process.exit(0);
+}
+
+/**
+ * This process's resident-set high-water mark. On Linux from /proc (VmHWM starts afresh at exec);
+ * getrusage's maxrss is not reset by exec and can report the spawning parent's size.
+ */
+function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch { /* not Linux */ }
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 function median(xs: number[]): number {
