@@ -23,6 +23,8 @@ const SEARCH_LIMIT = 50_000_000;
 export interface Component {
   readonly vars: readonly IntVar[];
   count(): number;
+  /** an upper bound on count() that costs no search */
+  sizeBound(): number;
   /** configurations, column k = vars[k]: a code for finite vars, the value for interval vars */
   table(): ComponentTable;
   /** the value of vars[k] for a table entry */
@@ -43,6 +45,7 @@ class IntervalComponent implements Component {
   readonly runtimeErrors = new Map();
   constructor(v: IntVar) { this.vars = [v]; }
   count(): number { return this.vars[0].size(); }
+  sizeBound(): number { return this.count(); }
   table(): ComponentTable {
     const n = this.count();
     if (n > SEARCH_LIMIT) throw new UserError(`parameter ${this.vars[0].name} alone has ${n} values; too many to list`);
@@ -56,16 +59,22 @@ class IntervalComponent implements Component {
 
 class FiniteComponent implements Component {
   readonly vars: IntVar[];
+  private readonly levels: Level[];
   private readonly search: FiniteSearch;
   private cachedCount: number | null = null;
   private cachedTable: ComponentTable | null = null;
 
   constructor(plan: ComponentPlan, root: RootState) {
     const { levels, cut } = orderLevels(plan, root);
+    this.levels = levels;
     this.vars = levels.map((l) => l.v);
     this.search = new FiniteSearch(levels, root.store.cur as unknown[], cut);
   }
   get runtimeErrors() { return this.search.runtimeErrors; }
+  sizeBound(): number {
+    // the searched levels' candidates multiplied (computed levels add no rows)
+    return this.levels.reduce((a, l) => (l.define ? a : a * l.candidates.length), 1);
+  }
   count(): number {
     if (this.cachedCount === null) this.cachedCount = this.cachedTable?.count ?? this.search.count();
     return this.cachedCount;
@@ -229,6 +238,7 @@ class SearchComponent implements Component {
     this.vars = [...plan.vars].sort((a, b) => Number(!a.finite) - Number(!b.finite) || a.size() - b.size());
   }
   count(): number { return this.table().count; }
+  sizeBound(): number { return Infinity; }
   table(): ComponentTable {
     if (this.cached) return this.cached;
     const cols: number[][] = this.vars.map(() => []);

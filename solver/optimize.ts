@@ -40,7 +40,7 @@ export function optimize(model: Model, opts: { method?: 'tables' | 'branch-and-b
 interface Block { comps: number[]; rows: Int32Array[] }
 
 function optimizeOverTables(space: SearchSpace, model: Model): BestResult | null {
-  const comps = space.blocks();
+  const comps = space.blocks(TABLE_LIMIT);
   if (comps.some((c) => c.count > TABLE_LIMIT)) return null;
   if (space.count() === 0) return { status: 'infeasible', nodes: 0, method: 'tables' };
   const compOf = new Map<number, number>();

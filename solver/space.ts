@@ -300,12 +300,14 @@ export class SearchSpace {
   /**
    * The independent components with their configurations: for component c, `params` are parameter
    * indices and `value(k, entry)` the value of params[k] in configuration `entry` of that component.
-   * Parameters in no component were fixed by propagation: `fixedValue(p)`.
+   * Parameters in no component were fixed by propagation: `fixedValue(p)`. Components whose size is
+   * bounded by `tableLimit` are materialised right away.
    */
-  blocks(): { params: number[]; count: number; value: (k: number, entry: number) => Value }[] {
+  blocks(tableLimit = 0): { params: number[]; count: number; value: (k: number, entry: number) => Value }[] {
     return this.components().map((comp) => ({
       params: comp.vars.map((v) => v.id),
-      count: comp.count(),
+      // a table that is sure to be small is built at once (one search instead of a count and then a table)
+      count: comp.sizeBound() <= tableLimit ? comp.table().count : comp.count(),
       value: (k: number, entry: number) => comp.valueOf(k, comp.table().columns[k][entry]),
     }));
   }

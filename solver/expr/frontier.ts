@@ -2,20 +2,34 @@
 // `(bx*tx + 2*t) <= 99` sees {bx, tx} only through `bx*tx`, so anything below t depends on bx and tx only
 // through that one value.
 import type { Expr } from './ast.ts';
-import { freeNames } from './analyze.ts';
+
+const NONE = 0, INSIDE = 1, OUTSIDE = 2;
 
 export function frontier(expr: Expr, inside: (name: string) => boolean): Expr[] {
-  const names = freeNames(expr);
-  if (names.length === 0) return [];
-  if (names.every(inside)) return [expr];
-  switch (expr.kind) {
-    case 'unary': return frontier(expr.arg, inside);
-    case 'binary': return [...frontier(expr.left, inside), ...frontier(expr.right, inside)];
-    case 'compare': return expr.operands.flatMap((o) => frontier(o, inside));
-    case 'boolop': return expr.args.flatMap((a) => frontier(a, inside));
-    case 'call': return expr.args.flatMap((a) => frontier(a, inside));
-    case 'list': return expr.items.flatMap((a) => frontier(a, inside));
-    case 'ternary': return [...frontier(expr.test, inside), ...frontier(expr.then, inside), ...frontier(expr.else, inside)];
+  const out: Expr[] = [];
+  // one post-order pass: a node reads no names, only inside names, or some outside name; the children
+  // of a node that reads an outside name and that themselves read only inside names are the frontier
+  const visit = (e: Expr): number => {
+    if (e.kind === 'name') return inside(e.name) ? INSIDE : OUTSIDE;
+    const kids = childrenOf(e);
+    const states = kids.map(visit);
+    const state = states.reduce((a, b) => Math.max(a, b), NONE);
+    if (state === OUTSIDE) kids.forEach((k, i) => { if (states[i] === INSIDE) out.push(k); });
+    return state;
+  };
+  if (visit(expr) === INSIDE) out.push(expr);
+  return out;
+}
+
+function childrenOf(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'unary': return [e.arg];
+    case 'binary': return [e.left, e.right];
+    case 'compare': return e.operands;
+    case 'boolop': return e.args;
+    case 'call': return e.args;
+    case 'list': return e.items;
+    case 'ternary': return [e.test, e.then, e.else];
     default: return [];
   }
 }
