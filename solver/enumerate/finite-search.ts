@@ -74,7 +74,7 @@ export class FiniteSearch {
    * Per level, survivors memoised by the values of its dependencies, when they have few combinations
    * (index = mixed-radix number of the dependencies' codes); null where the key space is too large.
    */
-  private readonly memo: ((Int32Array | undefined)[] | null)[];
+  private readonly memo: (Map<number, Int32Array> | null)[];
   private readonly memoRadix: Int32Array[];
   private readonly fresh: Uint8Array;
   /** first level from which the remaining levels read only earlier ones */
@@ -103,7 +103,8 @@ export class FiniteSearch {
     this.memo = levels.map((l, i) => {
       if (l.deps.length === 0 || l.deps.some((d) => !levels[d].v.finite)) return null;
       const size = this.memoRadix[i].reduce((a, b) => a * b, 1);
-      return size <= MEMO_LIMIT ? new Array<Int32Array | undefined>(size) : null;
+      // a Map, not an array of `size` slots: most slots are never used, and planning stays cheap
+      return size <= MEMO_LIMIT ? new Map<number, Int32Array>() : null;
     });
   }
 
@@ -288,7 +289,7 @@ export class FiniteSearch {
       const radix = this.memoRadix[i];
       slot = 0;
       for (let k = 0; k < deps.length; k++) slot = slot * radix[k] + chosen[deps[k]];
-      const hit = memo[slot];
+      const hit = memo.get(slot);
       if (hit !== undefined) {
         this.valid[i] = hit;
         this.validLen[i] = hit.length;
@@ -316,7 +317,7 @@ export class FiniteSearch {
       }
     }
     this.validLen[i] = n;
-    if (memo !== null) memo[slot] = this.valid[i].subarray(0, n);
+    if (memo !== null) memo.set(slot, this.valid[i].subarray(0, n));
     return n > 0;
   }
 
