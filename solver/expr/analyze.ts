@@ -11,7 +11,7 @@ import { positionMessage } from './syntax-error.ts';
 export { toText } from './to-text.ts';
 
 /** Children in evaluation order (list items included). */
-function children(e: Expr): readonly Expr[] {
+export function children(e: Expr): readonly Expr[] {
   switch (e.kind) {
     case 'unary': return [e.arg];
     case 'binary': return [e.left, e.right];

@@ -2,6 +2,7 @@
 // `(bx*tx + 2*t) <= 99` sees {bx, tx} only through `bx*tx`, so anything below t depends on bx and tx only
 // through that one value.
 import type { Expr } from './ast.ts';
+import { children } from './analyze.ts';
 
 const NONE = 0, INSIDE = 1, OUTSIDE = 2;
 
@@ -11,7 +12,7 @@ export function frontier(expr: Expr, inside: (name: string) => boolean): Expr[] 
   // of a node that reads an outside name and that themselves read only inside names are the frontier
   const visit = (e: Expr): number => {
     if (e.kind === 'name') return inside(e.name) ? INSIDE : OUTSIDE;
-    const kids = childrenOf(e);
+    const kids = children(e);
     const states = kids.map(visit);
     const state = states.reduce((a, b) => Math.max(a, b), NONE);
     if (state === OUTSIDE) kids.forEach((k, i) => { if (states[i] === INSIDE) out.push(k); });
@@ -19,17 +20,4 @@ export function frontier(expr: Expr, inside: (name: string) => boolean): Expr[] 
   };
   if (visit(expr) === INSIDE) out.push(expr);
   return out;
-}
-
-function childrenOf(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'unary': return [e.arg];
-    case 'binary': return [e.left, e.right];
-    case 'compare': return e.operands;
-    case 'boolop': return e.args;
-    case 'call': return e.args;
-    case 'list': return e.items;
-    case 'ternary': return [e.test, e.then, e.else];
-    default: return [];
-  }
 }

@@ -3,6 +3,7 @@
 // fails for one). Sound or silent: 'antitone' is returned only when it is proven.
 import type { Expr } from './ast.ts';
 import { rangeOf, type BoxOf } from './range.ts';
+import { children } from './analyze.ts';
 
 interface Mono { inc: boolean; dec: boolean }
 const CONST: Mono = { inc: true, dec: true };
@@ -92,15 +93,5 @@ function mono(e: Expr, x: string, box: BoxOf): Mono {
 }
 
 function uses(e: Expr, x: string): boolean {
-  switch (e.kind) {
-    case 'name': return e.name === x;
-    case 'unary': return uses(e.arg, x);
-    case 'binary': return uses(e.left, x) || uses(e.right, x);
-    case 'compare': return e.operands.some((o) => uses(o, x));
-    case 'boolop': return e.args.some((a) => uses(a, x));
-    case 'call': return e.args.some((a) => uses(a, x));
-    case 'list': return e.items.some((a) => uses(a, x));
-    case 'ternary': return uses(e.test, x) || uses(e.then, x) || uses(e.else, x);
-    default: return false;
-  }
+  return e.kind === 'name' ? e.name === x : children(e).some((c) => uses(c, x));
 }
