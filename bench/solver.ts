@@ -17,9 +17,13 @@ const asJson = args.includes('--json');
 
 if (args[0] === '--tiling-probe') {
   // child process: the tiling problem alone, as a CLI run sees it (no other space has shaped the JIT's caches)
+  // the first solve (what one CLI call pays, JIT compilation included) and the median once warm
   const spec = JSON.parse(readFileSync(resolve('examples/flashrnn-tiling.json'), 'utf8')) as SpaceSpec;
-  const t = time(() => optimize(buildModel(spec)), 21, 5);
-  process.stdout.write(JSON.stringify({ ms: t.ms }) + '\n');
+  const t0 = performance.now();
+  optimize(buildModel(spec));
+  const firstMs = performance.now() - t0;
+  const t = time(() => optimize(buildModel(spec)), 31, 100);
+  process.stdout.write(JSON.stringify({ ms: t.ms, firstMs }) + '\n');
   process.exit(0);
 }
 
@@ -105,7 +109,7 @@ const probe = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--me
 const memory = probe.status === 0 ? JSON.parse(probe.stdout) as { count: number; bytes: number; maxRssMB: number } : null;
 
 const tilingProbe = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--tiling-probe'], { encoding: 'utf8' });
-const tilingAlone = tilingProbe.status === 0 ? (JSON.parse(tilingProbe.stdout) as { ms: number }).ms : null;
+const tilingAlone = tilingProbe.status === 0 ? (JSON.parse(tilingProbe.stdout) as { ms: number; firstMs: number }) : null;
 
 const sum = (k: string, only = (_: Record<string, unknown>) => true) => r3(rows.filter(only).reduce((a, r) => a + (r[k] as number), 0));
 const summary = {
@@ -117,7 +121,7 @@ const summary = {
   jsonl_solver_ms: r3(jsonSolver.ms), jsonl_naive_ms: r3(jsonNaive.ms), jsonl_speedup: r3(jsonNaive.ms / jsonSolver.ms),
   jsonl_same_text_length: jsonSolver.value === jsonNaive.value,
   hotspot_materialised_bytes: memory?.bytes ?? null, hotspot_peak_rss_mb: memory ? r3(memory.maxRssMB) : null,
-  tiling_ms: r3(tiling.ms), tiling_alone_ms: tilingAlone === null ? null : r3(tilingAlone), tiling_status: tiling.value.status,
+  tiling_ms: r3(tiling.ms), tiling_alone_ms: tilingAlone === null ? null : r3(tilingAlone.ms), tiling_first_solve_ms: tilingAlone === null ? null : r3(tilingAlone.firstMs), tiling_status: tiling.value.status,
   tiling_objectives: tiling.value.status === 'optimal' ? tiling.value.objectives.map((g) => `${g.text}=${g.value}`) : null,
   goals: { paper_set_enumerate_ms: '<= 20', all_count_ms: '<= 2', jsonl_speedup: '>= 5', hotspot_peak_rss_mb: '<= 100', tiling_alone_ms: '<= 5' },
 };
@@ -135,6 +139,6 @@ if (asJson) {
   console.log(`count, all 10: ${summary.all_count_ms} ms (goal <= 2)`);
   console.log(`JSON lines of the 8: solver ${summary.jsonl_solver_ms} ms vs plain backtracker ${summary.jsonl_naive_ms} ms = ${summary.jsonl_speedup}x (goal >= 5x; same text length: ${summary.jsonl_same_text_length})`);
   console.log(`hotspot materialised: ${memory?.count} configurations in ${memory?.bytes} bytes; process peak RSS ${summary.hotspot_peak_rss_mb} MB (goal <= 100)`);
-  console.log(`FlashRNN-style tiling (${Object.keys(tilingSpec.parameters).length} variables, lexicographic): ${summary.tiling_status} in ${summary.tiling_alone_ms} ms in a process of its own, ${summary.tiling_ms} ms here after the 10 spaces (goal <= 5): ${summary.tiling_objectives?.join(', ')}`);
+  console.log(`FlashRNN-style tiling (${Object.keys(tilingSpec.parameters).length} variables, lexicographic): ${summary.tiling_status} in ${summary.tiling_alone_ms} ms warm in a process of its own (first solve there ${summary.tiling_first_solve_ms} ms), ${summary.tiling_ms} ms here after the 10 spaces (goal <= 5): ${summary.tiling_objectives?.join(', ')}`);
 }
 if (!allMatch) process.exitCode = 1;
