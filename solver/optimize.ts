@@ -191,10 +191,7 @@ function branchOrder(root: RootState, first: Set<string>): IntVar[] {
 
 function boxOf(root: RootState): (name: string) => Box | undefined {
   const byName = new Map(root.vars.map((v) => [v.name, v]));
-  return (name) => {
-    const v = byName.get(name);
-    return v && v.numeric && v.size() > 0 ? { lo: v.min(), hi: v.max(), integral: v.integral } : undefined;
-  };
+  return (name) => byName.get(name)?.box();
 }
 
 function numeric(f: (v: ArrayLike<Value>) => Value, cur: ArrayLike<Value>): number | null {

@@ -4,6 +4,7 @@
 //  - interval: a wide integer range (1..2^31-1) kept as bounds only. Holes are not represented; every
 //    constraint is re-checked exactly once all its variables are bound, so this is sound.
 import type { Value } from '../expr/ast.ts';
+import type { Box } from '../expr/range.ts';
 import type { StateManager } from './state.ts';
 
 /** Largest interval that is turned into an explicit value list up front. */
@@ -169,6 +170,11 @@ export class IntVar {
     this.sm.set(this.hiSlot, v);
     this.onChange(this);
     return true;
+  }
+
+  /** the current bounds as a box for interval reasoning; undefined for non-numeric or empty domains */
+  box(): Box | undefined {
+    return this.numeric && this.size() > 0 ? { lo: this.min(), hi: this.max(), integral: this.integral } : undefined;
   }
 
   /** code of a numeric value in a finite domain's value list, or -1 (binary search: vals are sorted) */

@@ -70,10 +70,7 @@ export function planLevels(plan: ComponentPlan, root: RootState): { levels: Leve
     placeDefined();
   }
   const levelOf = new Map(placed.map((v, i) => [v, i]));
-  const box = (name: string): Box | undefined => {
-    const x = byName.get(name);
-    return x && x.numeric && x.size() > 0 ? { lo: x.min(), hi: x.max(), integral: x.integral } : undefined;
-  };
+  const box = (name: string): Box | undefined => byName.get(name)?.box();
   // every check sits at the level of its last variable; where it is antitone in its later variables,
   // a copy with those variables at their smallest values is a necessary condition one level up
   // (bound projection), which lets the scan of that level stop early too

@@ -57,7 +57,7 @@ export class CheckPropagator implements Propagator {
         for (let c = v.minCode(), hi = v.maxCode(); c <= hi; c++) if (v.hasCode(c)) values.push(v.vals[c]);
         return { lo: values[0], hi: values[values.length - 1], values, integral: v.integral };
       }
-      return { lo: v.min(), hi: v.max(), integral: v.integral };
+      return v.box();
     };
   }
 

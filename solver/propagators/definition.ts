@@ -50,6 +50,6 @@ export class DefinitionPropagator implements Propagator {
 }
 
 function boxOf(vars: readonly IntVar[], name: string): Box | undefined {
-  for (const v of vars) if (v.name === name) return v.numeric ? { lo: v.min(), hi: v.max(), integral: v.integral } : undefined;
+  for (const v of vars) if (v.name === name) return v.box();
   return undefined;
 }
