@@ -30,7 +30,7 @@ describe('count and table with memoised subtrees', () => {
       expect(rows.sort()).toEqual(expected.map((c) => m.params.map((p) => c[p]).join(',')).sort());
       const comps = (space as unknown as { comps: { search?: { cut?: unknown } }[] | null }).comps ?? [];
       if (comps.some((c) => c.search?.cut)) withCut++;
-    }), { numRuns: 1000 });
-    expect(withCut).toBeGreaterThan(25); // about 4% of these spaces get a cut from the planner
+    }), { numRuns: 1000, seed: 20261126 }); // fixed seed: how many spaces get a cut must not vary run to run
+    expect(withCut).toBeGreaterThan(25); // about 3% of these spaces get a cut from the planner
   });
 });
