@@ -4,8 +4,12 @@
 import type { Value } from './expr/ast.ts';
 import { dfs } from './engine/search.ts';
 import type { IntVar } from './engine/var.ts';
-import { FiniteSearch, type ComponentTable, type Level } from './enumerate/finite-search.ts';
+import { compileCount, type ProgramMemo } from './enumerate/count-program.ts';
+import { FiniteSearch, independentTail, type ComponentTable, type CountCut, type Level } from './enumerate/finite-search.ts';
+import { staticTypeOf, type StaticType } from './expr/compile.ts';
+import { PyRuntimeError } from './expr/python.ts';
 import { planLevels } from './enumerate/plan.ts';
+import type { PlanMode } from './space.ts';
 import type { ComponentPlan } from './factor.ts';
 import type { RootState } from './root.ts';
 import { UserError } from './user-error.ts';
@@ -25,10 +29,10 @@ export interface Component {
   readonly runtimeErrors: ReadonlyMap<number, { count: number; type: string }>;
 }
 
-export function makeComponent(plan: ComponentPlan, root: RootState): Component {
+export function makeComponent(plan: ComponentPlan, root: RootState, mode: PlanMode = 'auto'): Component {
   const definedVars = new Set(plan.definitions.map((d) => d.target));
   if (plan.vars.length === 1 && !plan.vars[0].finite && plan.constraints.length === 0) return new IntervalComponent(plan.vars[0]);
-  if (plan.vars.every((v) => v.finite || definedVars.has(v))) return new FiniteComponent(plan, root);
+  if (plan.vars.every((v) => v.finite || definedVars.has(v))) return new FiniteComponent(plan, root, mode);
   return new SearchComponent(plan, root);
 }
 
@@ -53,24 +57,65 @@ class IntervalComponent implements Component {
 class FiniteComponent implements Component {
   readonly vars: IntVar[];
   private readonly levels: Level[];
-  private readonly search: FiniteSearch;
+  private readonly cut: CountCut | undefined;
+  private readonly memos: ProgramMemo[];
+  private searchCache: FiniteSearch | null = null;
   private cachedCount: number | null = null;
   private cachedTable: ComponentTable | null = null;
 
-  constructor(plan: ComponentPlan, root: RootState) {
-    const { levels, cut } = planLevels(plan, root);
+  private readonly thorough: boolean;
+
+  constructor(plan: ComponentPlan, private readonly root: RootState, mode: PlanMode) {
+    const { levels, cut, memos, thorough } = planLevels(plan, root, mode);
+    this.thorough = thorough;
     this.levels = levels;
+    this.cut = cut;
+    this.memos = memos;
     this.vars = levels.map((l) => l.v);
-    this.search = new FiniteSearch(levels, root.store.cur as unknown[], cut);
   }
-  get runtimeErrors() { return this.search.runtimeErrors; }
+  /** the interpreted search, made on first use (counting alone usually runs the generated program) */
+  private get search(): FiniteSearch {
+    return (this.searchCache ??= new FiniteSearch(this.levels, this.root.store.cur as unknown[], this.cut));
+  }
+  get runtimeErrors() { return this.searchCache?.runtimeErrors ?? NO_ERRORS; }
   sizeBound(): number {
     // the searched levels' candidates multiplied (computed levels add no rows)
-    return this.levels.reduce((a, l) => (l.define ? a : a * l.candidates.length), 1);
+    return this.levels.reduce((a, l) => (l.define ? a : a * (l.options?.length ?? l.candidates.length)), 1);
   }
   count(): number {
-    if (this.cachedCount === null) this.cachedCount = this.cachedTable?.count ?? this.search.count();
+    if (this.cachedCount === null) {
+      // generating and compiling a program costs more than searching a small component
+      this.cachedCount = this.cachedTable?.count ?? (this.thorough ? this.programCount() : null) ?? this.search.count();
+    }
     return this.cachedCount;
+  }
+  /** the count by the generated program, or null when an evaluation raised (the search then counts and records the errors) */
+  private programCount(): number | null {
+    const { root, levels } = this;
+    const byName = new Map(root.vars.map((v) => [v.name, v]));
+    const slotOf = (name: string) => byName.get(name)!.id;
+    const typeOf = (name: string): StaticType => {
+      const v = byName.get(name)!;
+      return v.finite ? staticTypeOf(v.raw) : 'number';
+    };
+    const program = compileCount(
+      levels.map((l) => ({
+        v: l.v,
+        values: l.v.finite ? Array.from(l.candidates, (c) => l.v.raw[c]) : [],
+        checks: l.checks,
+        ...(l.defineExpr ? { define: l.defineExpr } : {}),
+        ...(l.optionExprs ? { options: l.optionExprs } : {}),
+      })),
+      independentTail(levels), this.memos, root.store.cur as unknown[], slotOf, typeOf,
+      (name) => byName.get(name)?.box(),
+      new Set(root.vars.filter((v) => v.integral).map((v) => v.name)),
+    );
+    try {
+      return program();
+    } catch (e) {
+      if (e instanceof PyRuntimeError) return null;
+      throw e;
+    }
   }
   table(): ComponentTable {
     // the count is known when materialising the whole space: the table is then allocated once, exactly
@@ -82,6 +127,8 @@ class FiniteComponent implements Component {
     return v.finite ? v.raw[entry] : entry;
   }
 }
+
+const NO_ERRORS: ReadonlyMap<number, { count: number; type: string }> = new Map();
 
 /** A component with a wide, undefined interval: depth-first search with propagation. */
 class SearchComponent implements Component {

@@ -35,6 +35,16 @@ export interface SpaceStats {
   runtimeErrors: { constraint: string; type: string; count: number }[];
 }
 
+/**
+ * How components are planned: 'thorough' analyses monotonicity, bound projections and memoised cuts
+ * and counts with a generated program; 'quick' only orders the search; 'auto' (the default) is
+ * thorough for components whose Cartesian product exceeds a couple of thousand. Every mode gives the
+ * same configurations; tests run them all.
+ */
+export type PlanMode = 'auto' | 'quick' | 'thorough';
+
+export interface SpaceOptions { plan?: PlanMode }
+
 export class SearchSpace {
   readonly model: Model;
   readonly params: readonly string[];
@@ -43,11 +53,11 @@ export class SearchSpace {
   /** index of each parameter inside its component (or -1 when root propagation fixed it) */
   private where: { comp: number; k: number }[] = [];
 
-  static fromSpec(spec: SpaceSpec, where?: string): SearchSpace {
-    return new SearchSpace(buildModel(spec, where));
+  static fromSpec(spec: SpaceSpec, where?: string, options?: SpaceOptions): SearchSpace {
+    return new SearchSpace(buildModel(spec, where), options);
   }
 
-  constructor(model: Model) {
+  constructor(model: Model, private readonly options: SpaceOptions = {}) {
     this.model = model;
     this.params = model.params.map((p) => p.name);
     this.root = propagateRoot(model);
@@ -62,7 +72,7 @@ export class SearchSpace {
     const plans = factorize(this.root, this.model.constraints);
     // components in the order of their first parameter, so indices follow declaration order
     plans.sort((a, b) => Math.min(...a.vars.map((v) => v.id)) - Math.min(...b.vars.map((v) => v.id)));
-    this.comps = plans.map((p) => makeComponent(p, this.root));
+    this.comps = plans.map((p) => makeComponent(p, this.root, this.options.plan ?? 'auto'));
     this.where = this.params.map(() => ({ comp: -1, k: -1 }));
     this.comps.forEach((c, ci) => c.vars.forEach((v, k) => { this.where[v.id] = { comp: ci, k }; }));
     return this.comps;

@@ -6,12 +6,14 @@
 //  - once the remaining levels no longer read each other, the rest of the subtree is a Cartesian
 //    product: counted as a product of sizes, enumerated in bulk.
 import type { IntVar } from '../engine/var.ts';
+import type { Expr } from '../expr/ast.ts';
 import { PyRuntimeError } from '../expr/python.ts';
 import { noteError, type RuntimeErrorCounts } from '../runtime-errors.ts';
 
 export type Predicate = (v: ArrayLike<unknown>) => unknown;
 
 export interface LevelCheck {
+  expr: Expr;
   pred: Predicate;
   /** index of the model constraint, for error accounting */
   constraint: number;
@@ -28,6 +30,10 @@ export interface Level {
   deps: number[];
   /** computed level: the value is this formula of earlier levels, not a choice */
   define?: Predicate;
+  defineExpr?: Expr;
+  /** computed level whose value is one of these formulas' values (a disjunction of equalities pins it) */
+  options?: Predicate[];
+  optionExprs?: Expr[];
   /** all checks in one function: index of the first failing, or −1 (errors are attributed by re-running them one by one) */
   fused?: (v: ArrayLike<unknown>) => number;
 }
@@ -89,7 +95,7 @@ export class FiniteSearch {
     private readonly cut?: CountCut,
   ) {
     const n = (this.n = levels.length);
-    this.valid = levels.map((l) => new Int32Array(l.define ? 1 : l.candidates.length));
+    this.valid = levels.map((l) => new Int32Array(l.define ? 1 : l.options ? l.options.length : l.candidates.length));
     this.validLen = new Int32Array(n);
     this.lastKey = levels.map((l) => new Float64Array(l.deps.length).fill(NaN));
     this.ready = new Uint8Array(n);
@@ -295,17 +301,27 @@ export class FiniteSearch {
         this.validLen[i] = hit.length;
         return hit.length > 0;
       }
-      this.valid[i] = new Int32Array(l.candidates.length || 1);
+      this.valid[i] = new Int32Array(l.options?.length ?? (l.candidates.length || 1));
     }
     const cur = this.cur, v = l.v, checks = l.checks;
     const out = this.valid[i];
     let n = 0;
     if (l.define) {
-      const code = this.computed(l);
+      const code = this.computed(l, l.define);
       if (code !== null) {
         cur[v.id] = v.finite ? v.raw[code] : code;
         if (this.failing(checks, l.fused) < 0) out[n++] = code;
       }
+    } else if (l.options) {
+      // each option is one disjunct's value; one that raises is skipped, not an error: in the constraint
+      // that disjunct's guard may short-circuit before the expression is ever evaluated
+      for (const option of l.options) {
+        const code = this.computed(l, option);
+        if (code === null || out.subarray(0, n).includes(code)) continue;
+        cur[v.id] = v.finite ? v.raw[code] : code;
+        if (this.failing(checks, l.fused) < 0) out[n++] = code;
+      }
+      out.subarray(0, n).sort();
     } else {
       const cand = l.candidates, raw = v.raw, fused = l.fused;
       for (let k = 0; k < cand.length; k++) {
@@ -345,10 +361,10 @@ export class FiniteSearch {
   }
 
   /** the code (finite var) or value (interval var) of a computed level, or null when it falls outside the domain */
-  private computed(l: Level): number | null {
+  private computed(l: Level, formula: Predicate): number | null {
     let value: unknown;
     try {
-      value = l.define!(this.cur);
+      value = formula(this.cur);
     } catch (e) {
       if (!(e instanceof PyRuntimeError)) throw e;
       return null;

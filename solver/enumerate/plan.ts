@@ -1,16 +1,18 @@
 // The plan of a finite component's search: the order of its levels, the checks at each level (with
 // definitions inlined and bound projections added), and where counting may memoise subtrees.
 import type { IntVar } from '../engine/var.ts';
-import { freeNames, substitute } from '../expr/analyze.ts';
+import { children, freeNames, substitute } from '../expr/analyze.ts';
 import type { Expr } from '../expr/ast.ts';
-import { frontier } from '../expr/frontier.ts';
 import { inline } from '../expr/inline.ts';
 import { isAntitone } from '../expr/monotone.ts';
 import type { Box } from '../expr/range.ts';
 import { toText } from '../expr/to-text.ts';
 import type { ComponentPlan } from '../factor.ts';
+import type { PlanMode } from '../space.ts';
 import type { Predicate } from '../propagators/check.ts';
 import type { RootState } from '../root.ts';
+import type { ProgramMemo } from './count-program.ts';
+import { determination } from './determined.ts';
 import { independentTail, type CountCut, type Level } from './finite-search.ts';
 
 /**
@@ -18,7 +20,7 @@ import { independentTail, type CountCut, type Level } from './finite-search.ts';
  * connected to what is placed, then the smallest domain; a defined variable is placed as soon as its
  * inputs are. Constraints are checked at the level of their last variable.
  */
-export function planLevels(plan: ComponentPlan, root: RootState): { levels: Level[]; cut: CountCut | undefined } {
+export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode = 'auto'): { levels: Level[]; cut: CountCut | undefined; memos: ProgramMemo[]; thorough: boolean } {
   const inPlan = new Set(plan.vars);
   const byName = new Map(root.vars.map((v) => [v.name, v]));
   const openVarsOf = (names: string[]) => [...new Set(names.map((n) => byName.get(n)!))].filter((v) => inPlan.has(v));
@@ -30,17 +32,40 @@ export function planLevels(plan: ComponentPlan, root: RootState): { levels: Leve
     .map((c) => {
       const usesComputed = c.names.some((n) => defExprs.has(n));
       const expr = usesComputed ? inline(c.expr, defExprs) : c.expr;
-      return { c, expr, pred: usesComputed ? root.compile(expr) : root.preds[c.id], vars: openVarsOf(usesComputed ? freeNames(expr) : c.names) };
+      return { c, expr, pred: usesComputed ? lazyPredicate(root, expr) : root.preds[c.id], vars: openVarsOf(usesComputed ? freeNames(expr) : c.names) };
     });
+  // variables a disjunction of equalities pins to a few computed values (no cycles through definitions)
+  const detOf = new Map<IntVar, { inputs: IntVar[]; options: Expr[] }>();
+  const reads = (v: IntVar): IntVar[] => defOf.get(v)?.inputs ?? detOf.get(v)?.inputs ?? [];
+  const reaches = (from: IntVar, to: IntVar, seen = new Set<IntVar>()): boolean =>
+    from === to || (!seen.has(from) && (seen.add(from), reads(from).some((x) => reaches(x, to, seen))));
+  const free = new Set(plan.vars.filter((v) => !defOf.has(v)).map((v) => v.name));
+  for (const { expr } of cons) {
+    const d = determination(expr, free, (n) => byName.get(n)!.size());
+    if (d === null) continue;
+    const target = byName.get(d.target)!;
+    const inputs = openVarsOf(d.inputs);
+    if (inputs.some((x) => reaches(x, target))) continue;
+    detOf.set(target, { inputs, options: d.options });
+    free.delete(d.target);
+  }
   const placed: IntVar[] = [];
   const isPlaced = new Set<IntVar>();
-  const place = (v: IntVar) => { placed.push(v); isPlaced.add(v); };
+  // the greedy order: how many of each constraint's variables are still unplaced
+  const missingOf = cons.map(({ vars }) => vars.length);
+  const consOf = new Map<IntVar, number[]>(plan.vars.map((v) => [v, []]));
+  cons.forEach(({ vars }, k) => vars.forEach((v) => consOf.get(v)!.push(k)));
+  const place = (v: IntVar) => {
+    placed.push(v);
+    isPlaced.add(v);
+    for (const k of consOf.get(v)!) missingOf[k]--;
+  };
   const placeDefined = () => {
     let again = true;
     while (again) {
       again = false;
-      for (const [t, d] of defOf) {
-        if (!isPlaced.has(t) && d.inputs.every((x) => !inPlan.has(x) || isPlaced.has(x))) { place(t); again = true; }
+      for (const t of [...defOf.keys(), ...detOf.keys()]) {
+        if (!isPlaced.has(t) && reads(t).every((x) => !inPlan.has(x) || isPlaced.has(x))) { place(t); again = true; }
       }
     }
   };
@@ -49,28 +74,31 @@ export function planLevels(plan: ComponentPlan, root: RootState): { levels: Leve
     let best: IntVar | null = null;
     let bestKey: number[] = [];
     for (const v of plan.vars) {
-      if (isPlaced.has(v) || defOf.has(v)) continue;
+      if (isPlaced.has(v) || defOf.has(v) || detOf.has(v)) continue;
       let completes = 0, touches = 0;
-      for (const { vars } of cons) {
-        if (!vars.includes(v)) continue;
-        const missing = vars.filter((x) => !isPlaced.has(x) && x !== v).length;
-        if (missing === 0) completes++;
-        if (vars.some((x) => isPlaced.has(x))) touches++;
+      const mine = consOf.get(v)!;
+      for (const k of mine) {
+        // v itself is unplaced: the constraint is complete with v when v is all that is missing
+        if (missingOf[k] === 1) completes++;
+        if (missingOf[k] < cons[k].vars.length) touches++;
       }
-      const degree = cons.filter(({ vars }) => vars.includes(v)).length;
-      const key = [completes, touches, placed.length === 0 ? degree : 0, -v.size()];
+      const key = [completes, touches, placed.length === 0 ? mine.length : 0, -v.size()];
       if (best === null || greater(key, bestKey)) { best = v; bestKey = key; }
     }
     if (best === null) {
       // only defined variables remain whose inputs are not all placeable: place them as searched ones
       best = plan.vars.find((v) => !isPlaced.has(v))!;
       defOf.delete(best);
+      detOf.delete(best);
     }
     place(best);
     placeDefined();
   }
   const levelOf = new Map(placed.map((v, i) => [v, i]));
   const box = (name: string): Box | undefined => byName.get(name)?.box();
+  // monotonicity, bound projections and memoised cuts pay off on large components only; a small one is
+  // searched faster than it is analysed
+  const thorough = mode === 'thorough' || (mode === 'auto' && plan.vars.reduce((a, v) => a * v.size(), 1) > THOROUGH_FROM);
   // every check sits at the level of its last variable; where it is antitone in its later variables,
   // a copy with those variables at their smallest values is a necessary condition one level up
   // (bound projection), which lets the scan of that level stop early too
@@ -83,25 +111,29 @@ export function planLevels(plan: ComponentPlan, root: RootState): { levels: Leve
     let expr = full;
     for (let k = byLevel.length - 1; k > 0; k--) {
       const x = byLevel[k];
-      if (defOf.has(x) || !x.numeric || !isAntitone(expr, x.name, box)) break;
+      if (!thorough || defOf.has(x) || detOf.has(x) || !x.numeric || !isAntitone(expr, x.name, box)) break;
       expr = substitute(expr, { [x.name]: x.min() });
+      if (expr.kind === 'bool' && expr.value) break; // a projection that always holds checks nothing
       const rest = byLevel.slice(0, k);
-      placedChecks.push({ expr, pred: root.compile(expr), constraint: c.id, vars: rest, level: levelOf.get(rest[rest.length - 1])! });
+      placedChecks.push({ expr, pred: lazyPredicate(root, expr), constraint: c.id, vars: rest, level: levelOf.get(rest[rest.length - 1])! });
     }
   }
   const levels = placed.map((v, i) => {
     const def = defOf.get(v);
+    const det = detOf.get(v);
     const here = placedChecks.filter((p) => p.level === i);
-    const checks = here.map((p) => ({ pred: p.pred, constraint: p.constraint, antitone: !def && v.numeric && isAntitone(p.expr, v.name, box) }));
-    const fused = here.length > 1 ? root.compileFused(here.map((p) => p.expr)) : here.length === 1 ? fusedOne(here[0].pred) : undefined;
+    const checks = here.map((p) => ({ expr: p.expr, pred: p.pred, constraint: p.constraint, antitone: thorough && !def && !det && v.numeric && isAntitone(p.expr, v.name, box) }));
+    const fused = here.length > 1 ? lazyFused(root, here.map((p) => p.expr)) : here.length === 1 ? fusedOne(here[0].pred) : undefined;
     const depVars = new Set<IntVar>();
     for (const p of here) p.vars.forEach((x) => x !== v && depVars.add(x));
     if (def) def.inputs.forEach((x) => inPlan.has(x) && depVars.add(x));
+    if (det) det.inputs.forEach((x) => depVars.add(x));
     const candidates = v.finite ? Int32Array.from(v.codes()).sort() : new Int32Array(0);
     return {
       v, candidates, checks,
       deps: [...depVars].map((x) => levelOf.get(x)!).sort((a, b) => a - b),
-      ...(def ? { define: def.formula } : {}),
+      ...(def ? { define: def.formula, defineExpr: def.expr } : {}),
+      ...(det ? { options: det.options.map((e) => lazyValue(root, e)), optionExprs: det.options } : {}),
       ...(fused ? { fused } : {}),
     };
   });
@@ -109,33 +141,95 @@ export function planLevels(plan: ComponentPlan, root: RootState): { levels: Leve
     ...placedChecks.map((p) => ({ level: p.level, expr: p.expr })),
     ...placed.filter((v) => defOf.has(v)).map((v) => ({ level: levelOf.get(v)!, expr: defOf.get(v)!.expr })),
   ];
-  return { levels, cut: countCut(levels, suffixExprs, root) };
+  return { levels, thorough, ...(thorough ? countCuts(levels, suffixExprs, root) : { cut: undefined, memos: [] }) };
 }
 
+/** Components with a larger Cartesian product get the thorough plan. */
+const THOROUGH_FROM = 2_000;
+
 /**
- * Where counting can memoise subtrees: the level c (above the independent tail) at which the constraints
- * of levels ≥ c read the earlier levels through the fewest values relative to the variables involved
- * (hotspot: `bx*tx`, `by*ty`, `2+sh` for five variables). None when no level compresses.
+ * Where counting can memoise subtrees: every level c (above the independent tail) at which the
+ * constraints of levels ≥ c read the earlier levels through fewer values than variables (hotspot:
+ * `bx*tx`, `by*ty`, `2+sh` for five variables). The generated count memoises at all of them; the
+ * interpreted one (FiniteSearch) at the one that compresses most.
  */
-function countCut(levels: Level[], exprs: { level: number; expr: Expr }[], root: RootState): CountCut | undefined {
+function countCuts(levels: Level[], exprs: { level: number; expr: Expr }[], root: RootState): { cut: CountCut | undefined; memos: ProgramMemo[] } {
   const tail = independentTail(levels);
+  const memos: ProgramMemo[] = [];
   let best: { level: number; gain: number; key: Expr[] } | undefined;
+  const levelOfName = new Map(levels.map((l, i) => [l.v.name, i]));
+  const trees = exprs.map(({ level, expr }) => ({ level, node: annotate(expr, levelOfName) }));
   for (let c = 1; c < tail; c++) {
-    const prefix = new Set(levels.slice(0, c).map((l) => l.v.name));
-    const inside = (n: string) => prefix.has(n);
     const read = new Set<string>();
-    const key = new Map<string, Expr>();
-    for (const { level, expr } of exprs) {
-      if (level < c) continue;
-      for (const f of frontier(expr, inside)) {
-        key.set(toText(f), f);
-        for (const n of freeNames(f)) read.add(n);
+    const key = new Map<string, AnnotatedExpr>();
+    const take = (f: AnnotatedExpr) => {
+      key.set(f.text ??= toText(f.e), f);
+      for (const n of f.names) read.add(n);
+    };
+    // the frontier: the largest sub-expressions that read only levels < c (and read some)
+    const visit = (x: AnnotatedExpr) => {
+      for (const k of x.kids) {
+        if (k.top >= c) visit(k);
+        else if (k.top >= 0) take(k);
       }
+    };
+    for (const { level, node } of trees) {
+      if (level < c) continue;
+      if (node.top >= c) visit(node);
+      else if (node.top >= 0) take(node);
     }
+    // a value computed from other key values adds nothing to the key (`bx*tx + 2` beside `bx*tx`)
+    for (const [text, f] of key) {
+      const others = new Set([...key.keys()].filter((t) => t !== text));
+      if (others.size > 0 && readsOnlyThrough(f, others)) key.delete(text);
+    }
+    if (read.size <= key.size) continue;
+    const exprsOfKey = [...key.values()].map((f) => f.e);
+    memos.push({ level: c, key: exprsOfKey });
     const gain = (read.size - key.size) / Math.max(1, read.size);
-    if (read.size > key.size && (!best || gain >= best.gain)) best = { level: c, gain, key: [...key.values()] };
+    if (!best || gain >= best.gain) best = { level: c, gain, key: exprsOfKey };
   }
-  return best && { level: best.level, key: best.key.map((e) => root.compileValue(e)) };
+  return { memos, cut: best && { level: best.level, key: best.key.map((e) => lazyValue(root, e)) } };
+}
+
+/** An expression tree with, per node, the last level it reads (−1: none) and the component names it reads. */
+interface AnnotatedExpr { e: Expr; top: number; names: Set<string>; kids: AnnotatedExpr[]; text?: string }
+
+function annotate(e: Expr, levelOfName: ReadonlyMap<string, number>): AnnotatedExpr {
+  if (e.kind === 'name') {
+    const level = levelOfName.get(e.name);
+    return level === undefined ? { e, top: -1, names: new Set(), kids: [] } : { e, top: level, names: new Set([e.name]), kids: [] };
+  }
+  const kids = children(e).map((k) => annotate(k, levelOfName));
+  let top = -1;
+  const names = new Set<string>();
+  for (const k of kids) {
+    if (k.top > top) top = k.top;
+    for (const n of k.names) names.add(n);
+  }
+  return { e, top, names, kids };
+}
+
+/** Whether every name `x` reads sits inside a sub-expression whose text is one of `keys`. */
+function readsOnlyThrough(x: AnnotatedExpr, keys: ReadonlySet<string>): boolean {
+  if (x.e.kind === 'name') return x.top < 0;
+  return x.kids.every((k) => k.top < 0 || keys.has(k.text ??= toText(k.e)) || readsOnlyThrough(k, keys));
+}
+
+/** A check compiled on its first use: the generated count never calls it, only enumeration does. */
+function lazyPredicate(root: RootState, expr: Expr): Predicate {
+  let f: Predicate | undefined;
+  return (v) => (f ??= root.compile(expr))(v);
+}
+
+function lazyValue(root: RootState, expr: Expr): (v: ArrayLike<unknown>) => unknown {
+  let f: ((v: ArrayLike<unknown>) => unknown) | undefined;
+  return (v) => (f ??= root.compileValue(expr))(v);
+}
+
+function lazyFused(root: RootState, exprs: Expr[]): (v: ArrayLike<unknown>) => number {
+  let f: ((v: ArrayLike<unknown>) => number) | undefined;
+  return (v) => (f ??= root.compileFused(exprs))(v);
 }
 
 /** One check as a "first failing" function. */

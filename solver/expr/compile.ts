@@ -77,9 +77,14 @@ class Generator {
   constructor(private readonly slotOf: (name: string) => number, private readonly typeOf?: (name: string) => StaticType) {}
 
   build(body: string): Function {
-    const decl = this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(', ')};` : '';
+    const decl = this.declarations();
     const src = `"use strict"; const { ${HELPER_NAMES} } = h; return function compiled(v) { ${decl} return ${body}; };`;
     return new Function('h', src)(HELPERS) as Function;
+  }
+
+  /** `let` of every temporary the generated code so far uses */
+  declarations(): string {
+    return this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(', ')};` : '';
   }
 
   private temp(): string {
@@ -318,4 +323,20 @@ function numberLiteral(x: number): string {
   if (x === -Infinity) return '(-Infinity)';
   if (x === 0) return '0';
   return x < 0 ? `(${String(x)})` : String(x);
+}
+
+/**
+ * For generators of larger functions (enumerate/count-program.ts) that inline many expressions into
+ * one body: the source of each expression's truth or value, the temporaries they need (to declare
+ * once at the top of the body) and the helpers the source may call.
+ */
+export function expressionWriter(slotOf: (name: string) => number, typeOf?: (name: string) => StaticType) {
+  const g = new Generator(slotOf, typeOf);
+  return {
+    truth: (e: Expr): string => g.truth(e),
+    value: (e: Expr): string => g.value(e).js,
+    declarations: (): string => g.declarations(),
+    helpers: HELPERS as Record<string, unknown>,
+    helperNames: HELPER_NAMES,
+  };
 }

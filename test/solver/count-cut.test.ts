@@ -17,20 +17,29 @@ const specArb: fc.Arbitrary<SpaceSpec> = fc.record({
   constraints: [`a * b + c ${op} ${k}`, `(a + b) % e != 0 or d > ${m}`, `c + d * (a * b) ${op === '>=' ? '>=' : '<='} ${2 * k}`, `d + e > ${m}`],
 }));
 
+interface Inside { comps: { searchCache: { cut?: unknown } | null; memos: unknown[] }[] | null }
+
 describe('count and table with memoised subtrees', () => {
   it('equal brute force, and the memoised cut is used', () => {
-    let withCut = 0;
+    let withCut = 0, withMemos = 0;
     fc.assert(fc.property(specArb, (spec) => {
-      const space = SearchSpace.fromSpec(spec);
+      // thorough planning: the count comes from the generated program (memoised at every cut level),
+      // the table from the search (memoised at the best cut)
+      const space = SearchSpace.fromSpec(spec, undefined, { plan: 'thorough' });
       const expected = bruteForce(spec);
       expect(space.count()).toBe(expected.length);
+      const inside = (space as unknown as Inside).comps ?? [];
+      // no evaluation can raise here, so the program counted alone: the search was never made
+      expect(inside.every((c) => c.searchCache === null)).toBe(true);
+      if (inside.some((c) => c.memos.length > 0)) withMemos++;
       // the materialised table (which copies repeated subtrees) holds exactly the same configurations
-      const m = SearchSpace.fromSpec(spec).materialize();
+      const tableSpace = SearchSpace.fromSpec(spec, undefined, { plan: 'thorough' });
+      const m = tableSpace.materialize();
       const rows = Array.from({ length: m.count }, (_, i) => m.params.map((p, k) => m.values[k]![m.columns[k][i]]).join(','));
       expect(rows.sort()).toEqual(expected.map((c) => m.params.map((p) => c[p]).join(',')).sort());
-      const comps = (space as unknown as { comps: { search?: { cut?: unknown } }[] | null }).comps ?? [];
-      if (comps.some((c) => c.search?.cut)) withCut++;
+      if (((tableSpace as unknown as Inside).comps ?? []).some((c) => c.searchCache?.cut)) withCut++;
     }), { numRuns: 1000, seed: 20261126 }); // fixed seed: how many spaces get a cut must not vary run to run
-    expect(withCut).toBeGreaterThan(25); // about 3% of these spaces get a cut from the planner
+    expect(withCut).toBeGreaterThan(25);
+    expect(withMemos).toBeGreaterThanOrEqual(withCut);
   });
 });

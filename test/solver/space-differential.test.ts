@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../solver/model.ts';
 import { optimize } from '../../solver/optimize.ts';
-import { SearchSpace } from '../../solver/space.ts';
+import { SearchSpace, type PlanMode } from '../../solver/space.ts';
 import type { SpaceSpec } from '../../solver/spec/spec.ts';
 import { evaluate } from '../../solver/expr/evaluate.ts';
 import { parseExpression } from '../../solver/expr/parser.ts';
@@ -27,6 +27,9 @@ const atom = (vars: string[]) => fc.oneof(
   fc.tuple(term(vars), term(vars)).map(([x, y]) => `min(${x}, ${y}) >= 1`),
   fc.tuple(term(vars), fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 3 })).map(([x, l]) => `${x} in [${l.join(', ')}]`),
   fc.tuple(fc.constantFrom(...vars), term(vars), term(vars)).map(([t, x, y]) => `${t} == ${x} * ${y}`),
+  // a disjunction of equalities pins t to one of a few computed values (the planner computes them)
+  fc.tuple(fc.constantFrom(...vars), term(vars), term(vars), fc.integer({ min: -1, max: 6 }), fc.constantFrom('//', '+', '%'))
+    .map(([t, x, y, k, op]) => `(${x} > ${k} and ${t} == ${x} ${op} ${y}) or (${x} <= ${k} and ${y} == ${t})`),
 );
 const constraint = (vars: string[]) => fc.oneof(
   { weight: 3, arbitrary: atom(vars) },
@@ -50,9 +53,9 @@ const specArb: fc.Arbitrary<SpaceSpec> = fc.integer({ min: 1, max: 5 }).chain((n
  * Builds the space; a constraint whose constant part always raises (`0 // 0`) is a spec error by design —
  * then brute force must find no configuration either, and the property has nothing more to check.
  */
-function build(spec: SpaceSpec): SearchSpace | null {
+function build(spec: SpaceSpec, plan: PlanMode = 'auto'): SearchSpace | null {
   try {
-    return SearchSpace.fromSpec(spec);
+    return SearchSpace.fromSpec(spec, undefined, { plan });
   } catch (e) {
     if (!(e instanceof UserError) || !/always fails/.test(e.message)) throw e;
     expect(bruteForce(spec)).toEqual([]);
@@ -61,11 +64,12 @@ function build(spec: SpaceSpec): SearchSpace | null {
 }
 
 describe('SearchSpace vs brute force (random spaces)', () => {
-  it('count and the set of configurations agree; index order round-trips', () => {
+  // every plan mode: 'quick' (order only), 'thorough' (projections, cuts, the generated count program) and 'auto'
+  it.each(['auto', 'quick', 'thorough'] as const)('count and the set of configurations agree; index order round-trips (plan: %s)', (plan) => {
     fc.assert(fc.property(specArb, (spec) => {
       const names = Object.keys(spec.parameters);
       const expected = bruteForce(spec).map((c) => key(c, names)).sort();
-      const space = build(spec);
+      const space = build(spec, plan);
       if (!space) return;
       expect(space.count()).toBe(expected.length);
       const listed = [...space.configurations()];

@@ -1,0 +1,200 @@
+// A component's count as one generated JavaScript function: the plan's levels become nested loops over
+// their candidate values, every check is inlined (no call per check), and where the rest of the search
+// reads the chosen values only through a few numbers (hotspot: `bx*tx`, `by*ty`, `2+sh`) the subtree
+// count is memoised by them, at every such level (dynamic programming along the order).
+//
+// Counting only: the table is still built by FiniteSearch. Any Python runtime error (e.g. `x % 0`)
+// aborts the program, and the caller falls back to FiniteSearch, which records errors per constraint.
+import type { Expr } from '../expr/ast.ts';
+import { expressionWriter, type StaticType } from '../expr/compile.ts';
+import { rangeOf, type BoxOf } from '../expr/range.ts';
+import type { IntVar } from '../engine/var.ts';
+import { PyRuntimeError } from '../expr/python.ts';
+
+export interface ProgramLevel {
+  v: IntVar;
+  /** candidate values, ascending (finite vars: the user's values of the surviving codes) */
+  values: readonly unknown[];
+  checks: { expr: Expr; antitone: boolean }[];
+  /** computed level: the value is this expression of earlier levels */
+  define?: Expr;
+  /** computed level whose value is one of these expressions' values (a disjunction of equalities) */
+  options?: Expr[];
+}
+
+export interface ProgramMemo {
+  level: number;
+  key: Expr[];
+}
+
+export type CountProgram = () => number;
+
+/** Largest packed key: beyond 2^53 doubles no longer hold every integer. */
+const PACK_LIMIT = 2 ** 52;
+
+export function compileCount(
+  levels: readonly ProgramLevel[],
+  tail: number,
+  memos: readonly ProgramMemo[],
+  cur: unknown[],
+  /** every name the checks read: the component's levels and the parameters fixed at the root */
+  slotOf: (name: string) => number,
+  typeOf: (name: string) => StaticType,
+  box: BoxOf,
+  integral: ReadonlySet<string>,
+): CountProgram {
+  const w = expressionWriter(slotOf, typeOf);
+  const memoAt = new Map(memos.map((m) => [m.level, m.key]));
+  const domainMaps = new Map<ProgramLevel, string>();
+  const consts: unknown[] = [];
+  const constant = (x: unknown) => { consts.push(x); return `k${consts.length - 1}`; };
+
+  const loopVar = (i: number) => `j${i}`;
+  /** code that makes the checks of level i hold, or leaves the current iteration (break/continue) */
+  const guard = (l: ProgramLevel, leave: (antitone: boolean) => string) =>
+    l.checks.map((c) => `if (!${w.truth(c.expr)}) ${leave(c.antitone)}`).join('\n');
+
+  /** the value of a computed level, mapped to the domain's own value (undefined: outside the domain) */
+  const computedValue = (l: ProgramLevel, e: Expr): string => {
+    const x = w.value(e);
+    if (!l.v.finite) return `inInterval(${x}, ${constant(l.v)})`;
+    let map = domainMaps.get(l);
+    if (map === undefined) {
+      domainMaps.set(l, (map = constant(new Map<unknown, unknown>(l.values.map((val) => [typeof val === 'boolean' ? Number(val) : val, val])))));
+    }
+    return `domainValue(${x}, ${map})`;
+  };
+
+  const gen = (i: number, acc: string): string => {
+    if (i === tail) return tailCode(acc);
+    const key = memoAt.get(i);
+    if (key === undefined) return loop(i, acc);
+    const m = constant(new Map<unknown, number>());
+    const s = `s${i}`;
+    return `{ const key${i} = ${keyCode(key)}; let ${s} = ${m}.get(key${i});
+if (${s} === undefined) { ${s} = 0;
+${loop(i, s)}
+${m}.set(key${i}, ${s}); }
+${acc} += ${s}; }`;
+  };
+
+  /**
+   * A computed level: each formula's value in turn (a value two options share is taken once), with the
+   * level's checks; `then` is the code for a value that passes. A formula that raises gives no value
+   * (as in FiniteSearch: the disjunct that holds it may never evaluate it).
+   */
+  const computedLevel = (i: number, then: string): string => {
+    const l = levels[i];
+    const exprs = l.define ? [l.define] : l.options!;
+    const x = `x${i}`, q = `q${i}`, seen = constant(new Array(exprs.length));
+    // one loop over the options, not one copy of the subtree's code per option (that would grow
+    // exponentially with the number of such levels)
+    const cases = exprs.map((e, k) => `case ${k}: ${x} = ${computedValue(l, e)}; break;`).join(' ');
+    return `for (let ${q} = 0; ${q} < ${exprs.length}; ${q}++) {
+let ${x};
+try { switch (${q}) { ${cases} } } catch (e) { if (!(e instanceof PyRuntimeError)) throw e; }
+${seen}[${q}] = ${x};
+if (${x} === undefined) continue;
+let dup${i} = false; for (let p = 0; p < ${q}; p++) if (${seen}[p] === ${x}) dup${i} = true;
+if (dup${i}) continue;
+v[${l.v.id}] = ${x};
+${guard(l, () => 'continue;')}
+${then} }`;
+  };
+
+  const loop = (i: number, acc: string): string => {
+    const l = levels[i];
+    if (l.define || l.options) return computedLevel(i, gen(i + 1, acc));
+    const d = constant(l.values);
+    const j = loopVar(i);
+    return `for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { v[${l.v.id}] = ${d}[${j}];
+${guard(l, (antitone) => (antitone ? 'break;' : 'continue;'))}
+${gen(i + 1, acc)} }`;
+  };
+
+  /** the independent tail: each level's survivors counted on their own, the counts multiplied */
+  const tailCode = (acc: string): string => {
+    if (tail === levels.length) return `${acc} += 1;`;
+    const parts: string[] = [];
+    for (let i = tail; i < levels.length; i++) {
+      const l = levels[i];
+      const c = `c${i}`;
+      if (l.define || l.options) {
+        parts.push(`let ${c} = 0;\n${computedLevel(i, `${c}++;`)}`);
+      } else {
+        const d = constant(l.values);
+        const j = loopVar(i);
+        parts.push(`let ${c} = 0;
+for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { v[${l.v.id}] = ${d}[${j}];
+${guard(l, (antitone) => (antitone ? 'break;' : 'continue;'))}
+${c}++; }`);
+      }
+    }
+    const product = Array.from({ length: levels.length - tail }, (_, k) => `c${tail + k}`).join(' * ');
+    return `{ ${parts.join('\n')}\n${acc} += ${product}; }`;
+  };
+
+  /** one number for the key values when they are bounded integers (exact), else their text */
+  const keyCode = (key: Expr[]): string => {
+    const ranges = key.map((e) => (isIntegral(e, integral) ? rangeOf(e, box) : null));
+    let width = 1;
+    const packable = ranges.every((r) => {
+      if (!r || !Number.isFinite(r.lo) || !Number.isFinite(r.hi)) return false;
+      width *= r.hi - r.lo + 1;
+      return width <= PACK_LIMIT;
+    });
+    if (packable) {
+      let js = '0';
+      key.forEach((e, k) => {
+        const r = ranges[k]!;
+        js = `(${js}) * ${r.hi - r.lo + 1} + (${w.value(e)} - (${r.lo}))`;
+      });
+      return js;
+    }
+    return key.map((e) => `String(${w.value(e)})`).join(` + "," + `);
+  };
+
+  const body = `let total = 0;\n${gen(0, 'total')}\nreturn total;`;
+  const src = `"use strict"; const { ${w.helperNames}, inInterval, domainValue, PyRuntimeError } = h;
+return function countComponent(v, c) { const [${consts.map((_, k) => `k${k}`).join(', ')}] = c; ${w.declarations()} ${body} };`;
+  let fn = programs.get(src);
+  if (fn === undefined) {
+    fn = new Function('h', src)({ ...w.helpers, inInterval, domainValue, PyRuntimeError }) as (v: unknown[], c: unknown[]) => number;
+    if (programs.size >= PROGRAM_CACHE) programs.delete(programs.keys().next().value!);
+    programs.set(src, fn);
+  }
+  const program = fn;
+  return () => program(cur, consts);
+}
+
+/**
+ * Compiled programs by their source text. A program reads everything that differs between runs (the
+ * domains, the memo tables, the values) from its arguments, so the same source is the same function;
+ * V8 caches the parse of a repeated source too, but a new closure starts cold each time, in the
+ * interpreter, while this one keeps its optimised code.
+ */
+const programs = new Map<string, (v: unknown[], c: unknown[]) => number>();
+const PROGRAM_CACHE = 256;
+
+function inInterval(x: unknown, v: IntVar): number | undefined {
+  const n = typeof x === 'boolean' ? Number(x) : x;
+  return typeof n === 'number' && v.containsValue(n) ? n : undefined;
+}
+
+function domainValue(x: unknown, byValue: Map<unknown, unknown>): unknown {
+  return byValue.get(typeof x === 'boolean' ? Number(x) : x);
+}
+
+/** The expression's value is an integer whenever it is a number: built from integral names with + - * // % abs min max. */
+function isIntegral(e: Expr, integral: ReadonlySet<string>): boolean {
+  switch (e.kind) {
+    case 'num': return Number.isInteger(e.value);
+    case 'bool': return true;
+    case 'name': return integral.has(e.name);
+    case 'unary': return e.op !== 'not' ? isIntegral(e.arg, integral) : true;
+    case 'binary': return (e.op === '+' || e.op === '-' || e.op === '*' || e.op === '//' || e.op === '%') && isIntegral(e.left, integral) && isIntegral(e.right, integral);
+    case 'compare': return true;
+    case 'call': return (e.fn === 'abs' || e.fn === 'min' || e.fn === 'max') && e.args.every((a) => isIntegral(a, integral));
+    default: return false;
+  }
+}
