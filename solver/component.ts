@@ -31,7 +31,9 @@ export interface Component {
 
 export function makeComponent(plan: ComponentPlan, root: RootState, mode: PlanMode = 'auto'): Component {
   const definedVars = new Set(plan.definitions.map((d) => d.target));
-  if (plan.vars.length === 1 && !plan.vars[0].finite && plan.constraints.length === 0) return new IntervalComponent(plan.vars[0]);
+  if (plan.vars.length === 1 && plan.constraints.length === 0 && plan.definitions.length === 0) {
+    return plan.vars[0].finite ? new FreeListComponent(plan.vars[0]) : new IntervalComponent(plan.vars[0]);
+  }
   if (plan.vars.every((v) => v.finite || definedVars.has(v))) return new FiniteComponent(plan, root, mode);
   return new SearchComponent(plan, root);
 }
@@ -52,6 +54,22 @@ class IntervalComponent implements Component {
     return { count: n, columns: [col] };
   }
   valueOf(_k: number, entry: number): Value { return entry; }
+}
+
+/** A value list no remaining constraint reads: every value is a configuration of its own, nothing to plan. */
+class FreeListComponent implements Component {
+  readonly vars: IntVar[];
+  readonly runtimeErrors = new Map();
+  constructor(v: IntVar) { this.vars = [v]; }
+  count(): number { return this.vars[0].size(); }
+  sizeBound(): number { return this.count(); }
+  table(): ComponentTable {
+    const v = this.vars[0];
+    const codes = Int32Array.from(v.codes()).sort();
+    const column = v.raw.length <= 256 ? Uint8Array.from(codes) : v.raw.length <= 65536 ? Uint16Array.from(codes) : codes;
+    return { count: codes.length, columns: [column] };
+  }
+  valueOf(_k: number, entry: number): Value { return this.vars[0].raw[entry]; }
 }
 
 class FiniteComponent implements Component {

@@ -23,6 +23,7 @@ export interface ProgramLevel {
 }
 
 export interface ProgramMemo {
+  /** the subtree below this level (for a tail level: its survivors) is counted once per key */
   level: number;
   key: Expr[];
 }
@@ -119,15 +120,23 @@ ${gen(i + 1, acc)} }`;
     for (let i = tail; i < levels.length; i++) {
       const l = levels[i];
       const c = `c${i}`;
-      if (l.define || l.options) {
-        parts.push(`let ${c} = 0;\n${computedLevel(i, `${c}++;`)}`);
-      } else {
+      let code: string;
+      if (l.define || l.options) code = computedLevel(i, `${c}++;`);
+      else {
         const d = constant(l.values);
         const j = loopVar(i);
-        parts.push(`let ${c} = 0;
-for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { v[${l.v.id}] = ${d}[${j}];
+        code = `for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { v[${l.v.id}] = ${d}[${j}];
 ${guard(l, (antitone) => (antitone ? 'break;' : 'continue;'))}
-${c}++; }`);
+${c}++; }`;
+      }
+      const key = memoAt.get(i);
+      if (key === undefined) parts.push(`let ${c} = 0;\n${code}`);
+      else {
+        const m = constant(new Map<unknown, number>());
+        parts.push(`const key${i} = ${keyCode(key)}; let ${c} = ${m}.get(key${i});
+if (${c} === undefined) { ${c} = 0;
+${code}
+${m}.set(key${i}, ${c}); }`);
       }
     }
     const product = Array.from({ length: levels.length - tail }, (_, k) => `c${tail + k}`).join(' * ');

@@ -146,6 +146,8 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
 
 /** Components with a larger Cartesian product get the thorough plan. */
 const THOROUGH_FROM = 2_000;
+/** Most distinct keys for which a tail level's count is memoised. */
+const TAIL_MEMO_LIMIT = 256;
 
 /**
  * Where counting can memoise subtrees: every level c (above the independent tail) at which the
@@ -159,14 +161,15 @@ function countCuts(levels: Level[], exprs: { level: number; expr: Expr }[], root
   let best: { level: number; gain: number; key: Expr[] } | undefined;
   const levelOfName = new Map(levels.map((l, i) => [l.v.name, i]));
   const trees = exprs.map(({ level, expr }) => ({ level, node: annotate(expr, levelOfName) }));
-  for (let c = 1; c < tail; c++) {
+  // the frontier at c: the largest sub-expressions that read only levels < c (and read some), of the
+  // expressions that pass `from` (those at levels ≥ c; for a tail level, its own)
+  const keyAt = (c: number, from: (level: number) => boolean) => {
     const read = new Set<string>();
     const key = new Map<string, AnnotatedExpr>();
     const take = (f: AnnotatedExpr) => {
       key.set(f.text ??= toText(f.e), f);
       for (const n of f.names) read.add(n);
     };
-    // the frontier: the largest sub-expressions that read only levels < c (and read some)
     const visit = (x: AnnotatedExpr) => {
       for (const k of x.kids) {
         if (k.top >= c) visit(k);
@@ -174,7 +177,7 @@ function countCuts(levels: Level[], exprs: { level: number; expr: Expr }[], root
       }
     };
     for (const { level, node } of trees) {
-      if (level < c) continue;
+      if (!from(level)) continue;
       if (node.top >= c) visit(node);
       else if (node.top >= 0) take(node);
     }
@@ -183,11 +186,24 @@ function countCuts(levels: Level[], exprs: { level: number; expr: Expr }[], root
       const others = new Set([...key.keys()].filter((t) => t !== text));
       if (others.size > 0 && readsOnlyThrough(f, others)) key.delete(text);
     }
-    if (read.size <= key.size) continue;
-    const exprsOfKey = [...key.values()].map((f) => f.e);
-    memos.push({ level: c, key: exprsOfKey });
-    const gain = (read.size - key.size) / Math.max(1, read.size);
-    if (!best || gain >= best.gain) best = { level: c, gain, key: exprsOfKey };
+    // how many distinct keys there can be, at most: the product of the domains each key value reads
+    let distinct = 1;
+    for (const f of key.values()) for (const n of f.names) distinct *= levels[levelOfName.get(n)!].candidates.length || Infinity;
+    return { read: read.size, key: [...key.values()].map((f) => f.e), distinct };
+  };
+  for (let c = 1; c < tail; c++) {
+    const { read, key } = keyAt(c, (level) => level >= c);
+    if (read <= key.length) continue;
+    memos.push({ level: c, key });
+    const gain = (read - key.length) / Math.max(1, read);
+    if (!best || gain >= best.gain) best = { level: c, gain, key };
+  }
+  // a tail level's count depends on the levels above only through its own frontier (hotspot's
+  // `t % u == 0`: through t alone); worth a table when that has few values (and the scan is longer
+  // than a lookup)
+  for (let c = tail; c < levels.length; c++) {
+    const { key, distinct } = keyAt(c, (level) => level === c);
+    if (key.length > 0 && distinct <= TAIL_MEMO_LIMIT && levels[c].candidates.length > 2) memos.push({ level: c, key });
   }
   return { memos, cut: best && { level: best.level, key: best.key.map((e) => lazyValue(root, e)) } };
 }
