@@ -161,6 +161,7 @@ function countCuts(levels: Level[], exprs: { level: number; expr: Expr }[], root
   let best: { level: number; gain: number; key: Expr[] } | undefined;
   const levelOfName = new Map(levels.map((l, i) => [l.v.name, i]));
   const trees = exprs.map(({ level, expr }) => ({ level, node: annotate(expr, levelOfName) }));
+  const namesOf = (f: AnnotatedExpr) => (f.names ??= freeNames(f.e).filter((n) => levelOfName.has(n)));
   // the frontier at c: the largest sub-expressions that read only levels < c (and read some), of the
   // expressions that pass `from` (those at levels ≥ c; for a tail level, its own)
   const keyAt = (c: number, from: (level: number) => boolean) => {
@@ -168,7 +169,7 @@ function countCuts(levels: Level[], exprs: { level: number; expr: Expr }[], root
     const key = new Map<string, AnnotatedExpr>();
     const take = (f: AnnotatedExpr) => {
       key.set(f.text ??= toText(f.e), f);
-      for (const n of f.names) read.add(n);
+      for (const n of namesOf(f)) read.add(n);
     };
     const visit = (x: AnnotatedExpr) => {
       for (const k of x.kids) {
@@ -182,13 +183,10 @@ function countCuts(levels: Level[], exprs: { level: number; expr: Expr }[], root
       else if (node.top >= 0) take(node);
     }
     // a value computed from other key values adds nothing to the key (`bx*tx + 2` beside `bx*tx`)
-    for (const [text, f] of key) {
-      const others = new Set([...key.keys()].filter((t) => t !== text));
-      if (others.size > 0 && readsOnlyThrough(f, others)) key.delete(text);
-    }
+    if (key.size > 1) for (const [text, f] of key) if (readsOnlyThrough(f, key, text)) key.delete(text);
     // how many distinct keys there can be, at most: the product of the domains each key value reads
     let distinct = 1;
-    for (const f of key.values()) for (const n of f.names) distinct *= levels[levelOfName.get(n)!].candidates.length || Infinity;
+    for (const f of key.values()) for (const n of namesOf(f)) distinct *= levels[levelOfName.get(n)!].candidates.length || Infinity;
     return { read: read.size, key: [...key.values()].map((f) => f.e), distinct };
   };
   for (let c = 1; c < tail; c++) {
@@ -208,28 +206,25 @@ function countCuts(levels: Level[], exprs: { level: number; expr: Expr }[], root
   return { memos, cut: best && { level: best.level, key: best.key.map((e) => lazyValue(root, e)) } };
 }
 
-/** An expression tree with, per node, the last level it reads (−1: none) and the component names it reads. */
-interface AnnotatedExpr { e: Expr; top: number; names: Set<string>; kids: AnnotatedExpr[]; text?: string }
+/** An expression tree with, per node, the last level it reads (−1: none). */
+interface AnnotatedExpr { e: Expr; top: number; kids: AnnotatedExpr[]; text?: string; names?: string[] }
 
 function annotate(e: Expr, levelOfName: ReadonlyMap<string, number>): AnnotatedExpr {
-  if (e.kind === 'name') {
-    const level = levelOfName.get(e.name);
-    return level === undefined ? { e, top: -1, names: new Set(), kids: [] } : { e, top: level, names: new Set([e.name]), kids: [] };
-  }
+  if (e.kind === 'name') return { e, top: levelOfName.get(e.name) ?? -1, kids: [] };
   const kids = children(e).map((k) => annotate(k, levelOfName));
   let top = -1;
-  const names = new Set<string>();
-  for (const k of kids) {
-    if (k.top > top) top = k.top;
-    for (const n of k.names) names.add(n);
-  }
-  return { e, top, names, kids };
+  for (const k of kids) if (k.top > top) top = k.top;
+  return { e, top, kids };
 }
 
-/** Whether every name `x` reads sits inside a sub-expression whose text is one of `keys`. */
-function readsOnlyThrough(x: AnnotatedExpr, keys: ReadonlySet<string>): boolean {
+/** Whether every level `x` reads is read inside a sub-expression whose text is a key other than `self`. */
+function readsOnlyThrough(x: AnnotatedExpr, keys: ReadonlyMap<string, unknown>, self: string): boolean {
   if (x.e.kind === 'name') return x.top < 0;
-  return x.kids.every((k) => k.top < 0 || keys.has(k.text ??= toText(k.e)) || readsOnlyThrough(k, keys));
+  return x.kids.every((k) => {
+    if (k.top < 0) return true;
+    const t = (k.text ??= toText(k.e));
+    return (t !== self && keys.has(t)) || readsOnlyThrough(k, keys, self);
+  });
 }
 
 /** A check compiled on its first use: the generated count never calls it, only enumeration does. */
