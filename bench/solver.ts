@@ -5,7 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeComponent } from '../solver/component.ts';
+import { clearCountPrograms } from '../solver/enumerate/count-program.ts';
+import { factorize } from '../solver/factor.ts';
 import { buildModel } from '../solver/model.ts';
+import { propagateRoot } from '../solver/root.ts';
 import { optimize } from '../solver/optimize.ts';
 import { SearchSpace } from '../solver/space.ts';
 import type { SpaceSpec } from '../solver/spec/spec.ts';
@@ -24,6 +28,15 @@ if (args[0] === '--tiling-probe') {
   const firstMs = performance.now() - t0;
   const t = time(() => optimize(buildModel(spec)), 31, 100);
   process.stdout.write(JSON.stringify({ ms: t.ms, firstMs }) + '\n');
+  process.exit(0);
+}
+
+if (args[0] === '--cold-count-probe') {
+  // child process: each of the 10 spaces counted once, nothing warmed up (what one CLI call pays)
+  const t0 = performance.now();
+  let n = 0;
+  for (const s of loadRealSpaces()) n += SearchSpace.fromSpec(s.spec).count();
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, n }) + '\n');
   process.exit(0);
 }
 
@@ -66,11 +79,34 @@ function time<T>(f: () => T, runs: number, warmup = 5): { ms: number; value: T }
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Where a count's time goes: medians of each step from the spec (model, root propagation, factorisation and planning, counting). */
+function countStages(spec: SpaceSpec): { model: number; root: number; plan: number; count: number } {
+  const ts: number[][] = [[], [], [], []];
+  for (let r = 0; r < 25; r++) {
+    const t0 = performance.now();
+    const model = buildModel(spec);
+    const t1 = performance.now();
+    const root = propagateRoot(model);
+    const t2 = performance.now();
+    const comps = factorize(root, model.constraints).map((p) => makeComponent(p, root));
+    const t3 = performance.now();
+    for (const c of comps) c.count();
+    const t4 = performance.now();
+    [t1 - t0, t2 - t1, t3 - t2, t4 - t3].forEach((t, i) => ts[i].push(t));
+  }
+  const [model, root, plan, count] = ts.map((x) => r3(median(x.slice(5))));
+  return { model, root, plan, count };
+}
 const spaces = loadRealSpaces();
 const rows: Record<string, unknown>[] = [];
 let allMatch = true;
 for (const s of spaces) {
   const count = time(() => SearchSpace.fromSpec(s.spec).count(), 15);
+  // the same without the compiled count programs kept from earlier runs: every run generates and
+  // compiles its own (V8 still caches the parse of a repeated source, not the optimised code)
+  const uncached = time(() => { clearCountPrograms(); return SearchSpace.fromSpec(s.spec).count(); }, 15);
+  const stages = countStages(s.spec);
   const enumerate = time(() => SearchSpace.fromSpec(s.spec).materialize().count, 11);
   const naive = time(() => naiveBacktrack(s.spec), 3, 1);
   const ok = count.value === s.published && enumerate.value === s.published && naive.value === s.published;
@@ -78,6 +114,7 @@ for (const s of spaces) {
   rows.push({
     name: s.name, count: count.value, published: s.published, matches: ok, paper_set: s.paperSet,
     count_ms: r3(count.ms), enumerate_ms: r3(enumerate.ms), naive_ms: r3(naive.ms), naive_count: naive.value,
+    count_uncached_ms: r3(uncached.ms), count_stages_ms: stages,
   });
 }
 
@@ -108,6 +145,9 @@ const jsonNaive = time(() => {
 const probe = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-probe', 'hotspot'], { encoding: 'utf8' });
 const memory = probe.status === 0 ? JSON.parse(probe.stdout) as { count: number; bytes: number; maxRssMB: number } : null;
 
+const coldProbe = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-count-probe'], { encoding: 'utf8' });
+const cold = coldProbe.status === 0 ? (JSON.parse(coldProbe.stdout) as { ms: number }) : null;
+
 const tilingProbe = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--tiling-probe'], { encoding: 'utf8' });
 const tilingAlone = tilingProbe.status === 0 ? (JSON.parse(tilingProbe.stdout) as { ms: number; firstMs: number }) : null;
 
@@ -118,6 +158,9 @@ const summary = {
   paper_set_enumerate_ms: sum('enumerate_ms', (r) => r.paper_set as boolean),
   paper_set_naive_count_ms: sum('naive_ms', (r) => r.paper_set as boolean),
   all_count_ms: sum('count_ms'),
+  all_count_uncached_ms: sum('count_uncached_ms'),
+  all_count_cold_process_ms: cold === null ? null : r3(cold.ms),
+  all_count_stages_ms: Object.fromEntries(['model', 'root', 'plan', 'count'].map((k) => [k, r3(rows.reduce((a, r) => a + (r.count_stages_ms as Record<string, number>)[k], 0))])),
   jsonl_solver_ms: r3(jsonSolver.ms), jsonl_naive_ms: r3(jsonNaive.ms), jsonl_speedup: r3(jsonNaive.ms / jsonSolver.ms),
   jsonl_same_text_length: jsonSolver.value === jsonNaive.value,
   hotspot_materialised_bytes: memory?.bytes ?? null, hotspot_peak_rss_mb: memory ? r3(memory.maxRssMB) : null,
@@ -136,7 +179,8 @@ if (asJson) {
   console.log();
   console.log(`all counts equal the published ones: ${allMatch ? 'yes' : 'NO'}`);
   console.log(`enumerate + materialise, 8 paper spaces: ${summary.paper_set_enumerate_ms} ms (goal <= 20); plain backtracker counting them: ${summary.paper_set_naive_count_ms} ms`);
-  console.log(`count, all 10: ${summary.all_count_ms} ms (goal <= 2)`);
+  console.log(`count, all 10: ${summary.all_count_ms} ms (goal <= 2); steps: ${Object.entries(summary.all_count_stages_ms).map(([k, v]) => `${k} ${v}`).join(', ')} ms`);
+  console.log(`  without the compiled count programs of earlier runs: ${summary.all_count_uncached_ms} ms; once each in a fresh process (JIT cold): ${summary.all_count_cold_process_ms} ms`);
   console.log(`JSON lines of the 8: solver ${summary.jsonl_solver_ms} ms vs plain backtracker ${summary.jsonl_naive_ms} ms = ${summary.jsonl_speedup}x (goal >= 5x; same text length: ${summary.jsonl_same_text_length})`);
   console.log(`hotspot materialised: ${memory?.count} configurations in ${memory?.bytes} bytes; process peak RSS ${summary.hotspot_peak_rss_mb} MB (goal <= 100)`);
   console.log(`FlashRNN-style tiling (${Object.keys(tilingSpec.parameters).length} variables, lexicographic): ${summary.tiling_status} in ${summary.tiling_alone_ms} ms warm in a process of its own (first solve there ${summary.tiling_first_solve_ms} ms), ${summary.tiling_ms} ms here after the 10 spaces (goal <= 5): ${summary.tiling_objectives?.join(', ')}`);

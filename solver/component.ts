@@ -9,6 +9,7 @@ import { FiniteSearch, independentTail, type ComponentTable, type CountCut, type
 import { staticTypeOf, type StaticType } from './expr/compile.ts';
 import { PyRuntimeError } from './expr/python.ts';
 import { planLevels } from './enumerate/plan.ts';
+import { countSmall } from './enumerate/small-count.ts';
 import type { PlanMode } from './space.ts';
 import type { ComponentPlan } from './factor.ts';
 import type { RootState } from './root.ts';
@@ -103,7 +104,7 @@ class FiniteComponent implements Component {
   count(): number {
     if (this.cachedCount === null) {
       // generating and compiling a program costs more than searching a small component
-      this.cachedCount = this.cachedTable?.count ?? (this.thorough ? this.programCount() : null) ?? this.search.count();
+      this.cachedCount = this.cachedTable?.count ?? (this.thorough ? this.programCount() : countSmall(this.levels, this.root.store.cur as unknown[])) ?? this.search.count();
     }
     return this.cachedCount;
   }
