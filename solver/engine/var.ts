@@ -38,13 +38,23 @@ export class IntVar {
     if ('values' in domain) {
       this.finite = true;
       this.raw = domain.values;
-      this.vals = Float64Array.from(domain.values, (v) => (typeof v === 'string' ? NaN : Number(v)));
-      this.numeric = !this.vals.some(Number.isNaN);
-      this.integral = this.vals.every(Number.isInteger);
+      // plain loops: Float64Array.from with a mapping function and some/every cost more than the rest
       const n = domain.values.length;
-      this.perm = new Int32Array(n);
-      this.pos = new Int32Array(n);
-      for (let i = 0; i < n; i++) { this.perm[i] = i; this.pos[i] = i; }
+      const vals = new Float64Array(n);
+      const perm = new Int32Array(n);
+      const pos = new Int32Array(n);
+      let numeric = true, integral = true;
+      for (let i = 0; i < n; i++) {
+        const v = domain.values[i];
+        const x = typeof v === 'string' ? NaN : Number(v);
+        vals[i] = x;
+        if (x !== x) numeric = false;
+        if (!Number.isInteger(x)) integral = false;
+        perm[i] = i; pos[i] = i;
+      }
+      this.vals = vals; this.perm = perm; this.pos = pos;
+      this.numeric = numeric;
+      this.integral = integral;
       this.sizeSlot = sm.alloc(n);
       this.loSlot = sm.alloc(0);
       this.hiSlot = sm.alloc(n - 1);
@@ -82,6 +92,8 @@ export class IntVar {
 
   /** codes currently in the domain (finite vars), in no particular order */
   codes(): Int32Array { return this.perm.subarray(0, this.size()); }
+  /** the i-th code of the domain (i < size()), in the same order as codes(); no view is allocated */
+  codeAt(i: number): number { return this.perm[i]; }
   hasCode(code: number): boolean { return this.pos[code] < this.sm.get(this.sizeSlot); }
 
   /** false when the domain became empty */
