@@ -71,15 +71,40 @@ export function compilePredicate(expr: Expr, slotOf: (name: string) => number, t
   return g.build(g.truth(expr)) as CompiledPredicate;
 }
 
+/**
+ * Several expressions compiled by one `new Function`: predicates (Python truthiness) and values. The
+ * per-call overhead of `new Function` (parsing or a cache lookup, then binding the helpers) is paid
+ * once instead of once per expression — root propagation compiles every constraint of a space.
+ * Errors (unknown names, misplaced lists) are thrown for the first offending expression, as a loop of
+ * single compilations would.
+ */
+export function compileMany(items: readonly { expr: Expr; as: 'predicate' | 'value' }[], slotOf: (name: string) => number, typeOf?: (name: string) => StaticType): Function[] {
+  if (items.length === 0) return [];
+  let fns = '';
+  for (let i = 0; i < items.length; i++) {
+    const g = new Generator(slotOf, typeOf);
+    const body = items[i].as === 'predicate' ? g.truth(items[i].expr) : g.value(items[i].expr).js;
+    fns += `${i > 0 ? ', ' : ''}function compiled(v) { ${g.declaration()} return ${body}; }`;
+  }
+  return new Function('h', `"use strict"; const { ${HELPER_NAMES} } = h; return [${fns}];`)(HELPERS) as Function[];
+}
+
 class Generator {
   private temps = 0;
 
   constructor(private readonly slotOf: (name: string) => number, private readonly typeOf?: (name: string) => StaticType) {}
 
   build(body: string): Function {
-    const decl = this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(', ')};` : '';
-    const src = `"use strict"; const { ${HELPER_NAMES} } = h; return function compiled(v) { ${decl} return ${body}; };`;
+    const src = `"use strict"; const { ${HELPER_NAMES} } = h; return function compiled(v) { ${this.declaration()} return ${body}; };`;
     return new Function('h', src)(HELPERS) as Function;
+  }
+
+  /** `let t0, t1, …;` for the temporaries used so far */
+  declaration(): string {
+    if (this.temps === 0) return '';
+    let d = 'let t0';
+    for (let i = 1; i < this.temps; i++) d += `, t${i}`;
+    return d + ';';
   }
 
   private temp(): string {
