@@ -1,8 +1,13 @@
-// Reversible state for depth-first search (MiniCP's StateManager), kept in one flat Float64Array so that
-// saving a value is two array writes and undoing a level is a tight loop.
+// Reversible state for depth-first search (MiniCP's StateManager), kept in one flat array of numbers so
+// that saving a value is two array writes and undoing a level is a tight loop.
 
 export class StateManager {
-  private mem = new Float64Array(64);
+  /**
+   * A plain array (unboxed doubles once a non-integer is stored), not a Float64Array: a typed array over
+   * 64 bytes lives outside the JS heap and allocating or growing one costs ~0.5 µs, a noticeable part
+   * of building a small space's root.
+   */
+  private readonly mem: number[] = [];
   /**
    * id of the level that last trailed each slot: a slot is trailed at most once per level. Allocated
    * (like the trail) at the first save(): at level 0 nothing is ever trailed, and root propagation of
@@ -20,14 +25,11 @@ export class StateManager {
 
   /** A new reversible number; returns its slot. */
   alloc(initial: number): number {
-    if (this.used === this.mem.length) {
-      const m = new Float64Array(this.mem.length * 2); m.set(this.mem); this.mem = m;
-    }
     if (this.stamp.length > 0) {
       if (this.used >= this.stamp.length) this.growStamp();
       this.stamp[this.used] = this.levelId;
     }
-    this.mem[this.used] = initial;
+    this.mem.push(initial);
     return this.used++;
   }
 
@@ -65,7 +67,7 @@ export class StateManager {
 
   /** stamps for every allocated slot; new ones are 0, i.e. "trailed at level 0" (never undone) */
   private growStamp(): void {
-    const s = new Int32Array(Math.max(this.mem.length, 64)); s.set(this.stamp); this.stamp = s;
+    const s = new Int32Array(Math.max(2 * this.stamp.length, this.used + 1, 64)); s.set(this.stamp); this.stamp = s;
   }
 
   private growTrail(): void {

@@ -138,13 +138,17 @@ export class CheckPropagator implements Propagator {
       cur[x.id] = values[off[k]];
     }
     const supported: number[] = new Array(codes.length).fill(0);
+    // the last variable in a tight inner loop; the others advance once per pass over it
+    const last = n - 1, lastId = ids[last], lastOff = off[last], lastLen = len[last];
     let holding = 0;
-    for (let t = 0; t < product; t++) {
-      if (this.test(cur)) {
-        holding++;
-        for (let k = 0; k < n; k++) supported[off[k] + idx[k]] = 1;
+    for (let pass = product / lastLen; pass > 0; pass--) {
+      let any = false;
+      for (let i = 0; i < lastLen; i++) {
+        cur[lastId] = values[lastOff + i];
+        if (this.test(cur)) { holding++; supported[lastOff + i] = 1; any = true; }
       }
-      for (let k = n - 1; k >= 0; k--) {
+      if (any) for (let k = 0; k < last; k++) supported[off[k] + idx[k]] = 1;
+      for (let k = last - 1; k >= 0; k--) {
         const i = idx[k] + 1;
         if (i < len[k]) { idx[k] = i; cur[ids[k]] = values[off[k] + i]; break; }
         idx[k] = 0; cur[ids[k]] = values[off[k]];
