@@ -130,14 +130,13 @@ export class CheckPropagator implements Propagator {
     const cur = this.store.cur;
     const n = xs.length;
     const ids: number[] = new Array(n), off: number[] = new Array(n), len: number[] = new Array(n), idx: number[] = new Array(n);
-    const codes: number[] = [], values: Value[] = [];
+    const codes: number[] = [], values: Value[] = [], supported: number[] = [];
     for (let k = 0; k < n; k++) {
       const x = xs[k], size = x.size(), raw = x.raw;
       ids[k] = x.id; off[k] = codes.length; len[k] = size; idx[k] = 0;
-      for (let i = 0; i < size; i++) { const c = x.codeAt(i); codes.push(c); values.push(raw[c]); }
+      for (let i = 0; i < size; i++) { const c = x.codeAt(i); codes.push(c); values.push(raw[c]); supported.push(0); }
       cur[x.id] = values[off[k]];
     }
-    const supported: number[] = new Array(codes.length).fill(0);
     // the last variable in a tight inner loop; the others advance once per pass over it
     const last = n - 1, lastId = ids[last], lastOff = off[last], lastLen = len[last];
     let holding = 0;
