@@ -3,7 +3,7 @@
 // domains before any search. What survives — domains, still-active constraints, definitions — is what
 // components are made of.
 import type { Expr, Value } from './expr/ast.ts';
-import { compileExpr, compileFirstFailing, compilePredicate, staticTypeOf, type StaticType } from './expr/compile.ts';
+import { compileExpr, compileFirstFailing, compileMany, compilePredicate, staticTypeOf, type StaticType } from './expr/compile.ts';
 import { freeNames } from './expr/analyze.ts';
 import { noteError, type RuntimeErrorCounts } from './runtime-errors.ts';
 import { truthOf } from './expr/range.ts';
@@ -73,9 +73,15 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
   const types = model.params.map((p): StaticType => (p.sorted ? staticTypeOf(p.sorted) : 'number'));
   const typeOf = (name: string) => types[slotOf(name)];
   const compileCheck = (e: Expr) => compilePredicate(e, slotOf, typeOf) as Predicate;
+  // every constraint's check and every definition's formula from one `new Function`
+  const found = findDefinitions(active, vars, model);
+  const compiled = compileMany([
+    ...model.constraints.map((c) => ({ expr: c.expr, as: 'predicate' as const })),
+    ...found.map((d) => ({ expr: d.expr, as: 'value' as const })),
+  ], slotOf, typeOf);
   const preds: Predicate[] = [];
-  for (const c of model.constraints) preds[c.id] = compileCheck(c.expr);
-  const definitions = findDefinitions(active, vars, model, slotOf, typeOf);
+  model.constraints.forEach((c, i) => { preds[c.id] = compiled[i] as Predicate; });
+  const definitions: Definition[] = found.map((d, i) => ({ ...d, formula: compiled[model.constraints.length + i] as Formula }));
   const checks: CheckPropagator[] = [];
   const runtimeErrors: RuntimeErrorCounts = new Map();
   const reasoning = opts.reasoning ?? 'light';
@@ -163,8 +169,8 @@ function narrowWide(model: Model, name: string, lo: number, hi: number, unary: M
  * `X == f(...)` (either side) where X is a parameter not used by f defines X. At most one definition per
  * variable, and no cycles: a variable defined by others is computed from them, never searched.
  */
-function findDefinitions(constraints: ModelConstraint[], vars: IntVar[], model: Model, slotOf: (n: string) => number, typeOf: (n: string) => StaticType): Definition[] {
-  const defs: Definition[] = [];
+function findDefinitions(constraints: ModelConstraint[], vars: IntVar[], model: Model): Omit<Definition, 'formula'>[] {
+  const defs: Omit<Definition, 'formula'>[] = [];
   const definedBy = new Map<number, number[]>();
   const reaches = (from: number, to: number, seen = new Set<number>()): boolean => {
     if (from === to) return true;
@@ -192,7 +198,7 @@ function findDefinitions(constraints: ModelConstraint[], vars: IntVar[], model: 
     if (inputs.some((i) => reaches(i, target))) continue;
     definedBy.set(target, inputs);
     usedConstraint.add(c.id);
-    defs.push({ constraint: c, target: vars[target], inputs: inputs.map((i) => vars[i]), expr, formula: compileExpr(expr, slotOf, typeOf) as Formula });
+    defs.push({ constraint: c, target: vars[target], inputs: inputs.map((i) => vars[i]), expr });
   }
   return defs;
 }

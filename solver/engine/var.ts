@@ -15,14 +15,16 @@ export interface VarListener { (v: IntVar): void }
 export class IntVar {
   readonly finite: boolean;
   /** numeric value of each code (finite vars); NaN for non-numeric values */
-  readonly vals: Float64Array;
+  readonly vals: readonly number[];
   /** the user's value of each code (finite vars) */
   readonly raw: readonly Value[];
   readonly numeric: boolean;
   /** every value is an integer (lets interval reasoning tighten `%` and strict comparisons) */
   readonly integral: boolean;
-  private readonly perm: Int32Array;
-  private readonly pos: Int32Array;
+  // plain arrays, not typed ones: a typed array over 64 bytes lives outside the JS heap, and allocating
+  // one costs ~0.5 µs — more than building a small space's whole root
+  private readonly perm: number[];
+  private readonly pos: number[];
   private readonly sizeSlot: number;
   /** finite: min/max code; interval: min/max value */
   private readonly loSlot: number;
@@ -38,23 +40,30 @@ export class IntVar {
     if ('values' in domain) {
       this.finite = true;
       this.raw = domain.values;
-      this.vals = Float64Array.from(domain.values, (v) => (typeof v === 'string' ? NaN : Number(v)));
-      this.numeric = !this.vals.some(Number.isNaN);
-      this.integral = this.vals.every(Number.isInteger);
       const n = domain.values.length;
-      this.perm = new Int32Array(n);
-      this.pos = new Int32Array(n);
-      for (let i = 0; i < n; i++) { this.perm[i] = i; this.pos[i] = i; }
+      const vals: number[] = [], perm: number[] = [], pos: number[] = [];
+      let numeric = true, integral = true;
+      for (let i = 0; i < n; i++) {
+        const v = domain.values[i];
+        const x = typeof v === 'string' ? NaN : Number(v);
+        vals.push(x);
+        if (x !== x) numeric = false;
+        if (!Number.isInteger(x)) integral = false;
+        perm.push(i); pos.push(i);
+      }
+      this.vals = vals; this.perm = perm; this.pos = pos;
+      this.numeric = numeric;
+      this.integral = integral;
       this.sizeSlot = sm.alloc(n);
       this.loSlot = sm.alloc(0);
       this.hiSlot = sm.alloc(n - 1);
     } else {
       this.finite = false;
       this.raw = [];
-      this.vals = new Float64Array(0);
+      this.vals = [];
       this.numeric = true;
       this.integral = true;
-      this.perm = this.pos = new Int32Array(0);
+      this.perm = this.pos = [];
       this.sizeSlot = -1;
       this.loSlot = sm.alloc(domain.lo);
       this.hiSlot = sm.alloc(domain.hi);
@@ -80,8 +89,10 @@ export class IntVar {
   /** the single code of a bound finite variable */
   boundCode(): number { return this.perm[0]; }
 
-  /** codes currently in the domain (finite vars), in no particular order */
-  codes(): Int32Array { return this.perm.subarray(0, this.size()); }
+  /** codes currently in the domain (finite vars), in no particular order (a copy) */
+  codes(): number[] { return this.perm.slice(0, this.size()); }
+  /** the i-th code of the domain (i < size()), in the same order as codes(); no view is allocated */
+  codeAt(i: number): number { return this.perm[i]; }
   hasCode(code: number): boolean { return this.pos[code] < this.sm.get(this.sizeSlot); }
 
   /** false when the domain became empty */

@@ -164,7 +164,7 @@ ${m}.set(key${i}, ${c}); }`);
   };
 
   const body = `let total = 0;\n${gen(0, 'total')}\nreturn total;`;
-  const src = `"use strict"; const { ${w.helperNames}, inInterval, domainValue, PyRuntimeError } = h;
+  const src = `"use strict"; ${w.preamble()} const { inInterval, domainValue, PyRuntimeError } = h;
 return function countComponent(v, c) { const [${consts.map((_, k) => `k${k}`).join(', ')}] = c; ${w.declarations()} ${body} };`;
   let fn = programs.get(src);
   if (fn === undefined) {

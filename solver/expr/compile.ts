@@ -43,7 +43,6 @@ const HELPERS = {
   minOf: py.minOf, maxOf: py.maxOf, iterate: py.iterate, abs: py.abs, toInt: py.toInt, toFloat: py.toFloat,
   round: py.round, len: py.len,
 };
-const HELPER_NAMES = Object.keys(HELPERS).join(', ');
 
 export type Compiled = (v: ArrayLike<Value>) => Value;
 export type CompiledPredicate = (v: ArrayLike<Value>) => boolean;
@@ -71,20 +70,65 @@ export function compilePredicate(expr: Expr, slotOf: (name: string) => number, t
   return g.build(g.truth(expr)) as CompiledPredicate;
 }
 
+/**
+ * Several expressions compiled by one `new Function`: predicates (Python truthiness) and values. The
+ * per-call overhead of `new Function` (parsing or a cache lookup, then binding the helpers) is paid
+ * once instead of once per expression — root propagation compiles every constraint of a space.
+ * Errors (unknown names, misplaced lists) are thrown for the first offending expression, as a loop of
+ * single compilations would.
+ */
+export function compileMany(items: readonly { expr: Expr; as: 'predicate' | 'value' }[], slotOf: (name: string) => number, typeOf?: (name: string) => StaticType): Function[] {
+  if (items.length === 0) return [];
+  const used = new Set<HelperName>();
+  let fns = '';
+  for (let i = 0; i < items.length; i++) {
+    const g = new Generator(slotOf, typeOf, used);
+    const body = items[i].as === 'predicate' ? g.truth(items[i].expr) : g.value(items[i].expr).js;
+    fns += `${i > 0 ? ',' : ''}function(v){${g.declaration()}return ${body}}`;
+  }
+  return new Function('h', `"use strict";${preamble(used)}return [${fns}];`)(HELPERS) as Function[];
+}
+
+type HelperName = keyof typeof HELPERS;
+
+/**
+ * Binds the helpers the code calls, and only those: the source is shorter, and a `new Function` whose
+ * source V8 has seen before costs about 2 µs per KB (the cache key is the whole text).
+ */
+function preamble(used: ReadonlySet<HelperName>): string {
+  if (used.size === 0) return '';
+  let names = '';
+  for (const n of used) names += names ? `,${n}` : n;
+  return `const {${names}}=h;`;
+}
+
 class Generator {
   private temps = 0;
 
-  constructor(private readonly slotOf: (name: string) => number, private readonly typeOf?: (name: string) => StaticType) {}
+  constructor(
+    private readonly slotOf: (name: string) => number,
+    private readonly typeOf?: (name: string) => StaticType,
+    /** the helpers the generated code calls */
+    private readonly used: Set<HelperName> = new Set(),
+  ) {}
 
   build(body: string): Function {
-    const decl = this.declarations();
-    const src = `"use strict"; const { ${HELPER_NAMES} } = h; return function compiled(v) { ${decl} return ${body}; };`;
+    const src = `"use strict";${preamble(this.used)}return function compiled(v){${this.declaration()}return ${body}};`;
     return new Function('h', src)(HELPERS) as Function;
   }
 
-  /** `let` of every temporary the generated code so far uses */
-  declarations(): string {
-    return this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(', ')};` : '';
+  /** a helper's name in generated code (recorded as used) */
+  private u(name: HelperName): string {
+    this.used.add(name);
+    return name;
+  }
+
+  /** `let t0, t1, …;` for the temporaries used so far */
+  declaration(): string {
+    if (this.temps === 0) return '';
+    let d = 'let t0';
+    for (let i = 1; i < this.temps; i++) d += `, t${i}`;
+    return d + ';';
   }
 
   private temp(): string {
@@ -97,7 +141,7 @@ class Generator {
     if (c.t === BOOL) return c.js;
     if (c.t === STR) return `(${c.js} !== "")`;
     if (numeric(c.t)) return `(${c.js} != 0)`; // number or bool: JS == converts the bool
-    return `truthy(${c.js})`;
+    return `${this.u('truthy')}(${c.js})`;
   }
 
   /** JS code for the truthiness of `e`, avoiding building the Python value where possible. */
@@ -128,9 +172,9 @@ class Generator {
       case 'unary': {
         if (e.op === 'not') return { js: `(!${this.truth(e.arg)})`, t: BOOL };
         const a = this.value(e.arg);
-        if (e.op === '-') return numeric(a.t) ? { js: `(-${a.js})`, t: NUM } : { js: `neg(${a.js})`, t: NUM };
+        if (e.op === '-') return numeric(a.t) ? { js: `(-${a.js})`, t: NUM } : { js: `${this.u('neg')}(${a.js})`, t: NUM };
         if (a.t === NUM) return a;
-        return numeric(a.t) ? { js: `(+${a.js})`, t: NUM } : { js: `pos(${a.js})`, t: NUM };
+        return numeric(a.t) ? { js: `(+${a.js})`, t: NUM } : { js: `${this.u('pos')}(${a.js})`, t: NUM };
       }
       case 'binary':
         return this.binary(e.op, this.value(e.left), this.value(e.right));
@@ -167,25 +211,25 @@ class Generator {
       case '+':
         if (nums) return { js: `(${a.js} + ${b.js})`, t: NUM };
         // numbers add to a number, strings concatenate; anything else raises
-        return { js: `add(${a.js}, ${b.js})`, t: ((a.t & b.t & STR) | ((a.t & ~STR) && (b.t & ~STR) ? NUM : 0)) || NUM };
+        return { js: `${this.u('add')}(${a.js}, ${b.js})`, t: ((a.t & b.t & STR) | ((a.t & ~STR) && (b.t & ~STR) ? NUM : 0)) || NUM };
       case '-':
-        return nums ? { js: `(${a.js} - ${b.js})`, t: NUM } : { js: `sub(${a.js}, ${b.js})`, t: NUM };
+        return nums ? { js: `(${a.js} - ${b.js})`, t: NUM } : { js: `${this.u('sub')}(${a.js}, ${b.js})`, t: NUM };
       case '*':
-        return nums ? { js: `(${a.js} * ${b.js})`, t: NUM } : { js: `mul(${a.js}, ${b.js})`, t: NUM | ((a.t | b.t) & STR) };
+        return nums ? { js: `(${a.js} * ${b.js})`, t: NUM } : { js: `${this.u('mul')}(${a.js}, ${b.js})`, t: NUM | ((a.t | b.t) & STR) };
       case '/':
-        return nums ? { js: `numDiv(${this.num(a)}, ${this.num(b)})`, t: NUM } : { js: `div(${a.js}, ${b.js})`, t: NUM };
+        return nums ? { js: `${this.u('numDiv')}(${this.num(a)}, ${this.num(b)})`, t: NUM } : { js: `${this.u('div')}(${a.js}, ${b.js})`, t: NUM };
       case '//':
-        return nums ? { js: `numFloorDiv(${this.num(a)}, ${this.num(b)})`, t: NUM } : { js: `floorDiv(${a.js}, ${b.js})`, t: NUM };
+        return nums ? { js: `${this.u('numFloorDiv')}(${this.num(a)}, ${this.num(b)})`, t: NUM } : { js: `${this.u('floorDiv')}(${a.js}, ${b.js})`, t: NUM };
       case '%': {
-        if (!nums) return { js: `mod(${a.js}, ${b.js})`, t: NUM };
+        if (!nums) return { js: `${this.u('mod')}(${a.js}, ${b.js})`, t: NUM };
         // Non-negative dividend and positive divisor: JS % is already Python's %.
         const x = this.temp();
-        if (isPositiveLiteral(b.js)) return { js: `((${x} = ${this.num(a)}) >= 0 ? ${x} % ${b.js} : numMod(${x}, ${b.js}))`, t: NUM };
+        if (isPositiveLiteral(b.js)) return { js: `((${x} = ${this.num(a)}) >= 0 ? ${x} % ${b.js} : ${this.u('numMod')}(${x}, ${b.js}))`, t: NUM };
         const y = this.temp();
-        return { js: `((${x} = ${this.num(a)}), (${y} = ${this.num(b)}), (${y} > 0 && ${x} >= 0) ? ${x} % ${y} : numMod(${x}, ${y}))`, t: NUM };
+        return { js: `((${x} = ${this.num(a)}), (${y} = ${this.num(b)}), (${y} > 0 && ${x} >= 0) ? ${x} % ${y} : ${this.u('numMod')}(${x}, ${y}))`, t: NUM };
       }
       case '**':
-        return nums ? { js: `numPow(${this.num(a)}, ${this.num(b)})`, t: NUM } : { js: `pow(${a.js}, ${b.js})`, t: NUM };
+        return nums ? { js: `${this.u('numPow')}(${this.num(a)}, ${this.num(b)})`, t: NUM } : { js: `${this.u('pow')}(${a.js}, ${b.js})`, t: NUM };
     }
     throw new Error(`unknown operator ${op}`);
   }
@@ -196,13 +240,13 @@ class Generator {
     if (numeric(a.t) && numeric(b.t)) return `(${a.js} == ${b.js})`; // JS == converts bool to number, like Python
     if (a.t === STR && b.t === STR) return `(${a.js} === ${b.js})`;
     if ((a.t === STR && numeric(b.t)) || (b.t === STR && numeric(a.t))) return `(${a.js}, ${b.js}, false)`;
-    return `eq(${a.js}, ${b.js})`;
+    return `${this.u('eq')}(${a.js}, ${b.js})`;
   }
 
   private order(op: '<' | '<=' | '>' | '>=', a: Code, b: Code): string {
     if (numeric(a.t) && numeric(b.t)) return `(${a.js} ${op} ${b.js})`;
     const fn = op === '<' ? 'lt' : op === '<=' ? 'le' : op === '>' ? 'gt' : 'ge';
-    return `${fn}(${a.js}, ${b.js})`;
+    return `${this.u(fn)}(${a.js}, ${b.js})`;
   }
 
   /** One link of a comparison chain; `a` is evaluated before the right operand. */
@@ -239,8 +283,8 @@ class Generator {
     switch (op) {
       case '==': js = this.eq(a, bf); break;
       case '!=': js = `(!${this.eq(a, bf)})`; break;
-      case 'in': js = `inOp(${a.js}, ${bFirst})`; break;
-      case 'not in': js = `(!inOp(${a.js}, ${bFirst}))`; break;
+      case 'in': js = `${this.u('inOp')}(${a.js}, ${bFirst})`; break;
+      case 'not in': js = `(!${this.u('inOp')}(${a.js}, ${bFirst}))`; break;
       default: js = this.order(op, a, bf);
     }
     return { js, next: b };
@@ -265,13 +309,13 @@ class Generator {
         const items = args.length === 1 ? (args[0].kind === 'list' ? args[0].items : undefined) : args;
         if (!items) {
           const a = this.value(args[0]);
-          return { js: `${fn}Of(iterate(${a.js}))`, t: a.t === STR ? STR : ANY };
+          return { js: `${this.u(`${fn}Of`)}(${this.u('iterate')}(${a.js}))`, t: a.t === STR ? STR : ANY };
         }
         const codes = items.map((i) => this.value(i));
         let type = 0;
         for (const c of codes) type |= c.t;
-        if (codes.length === 0) return { js: `${fn}Of([])`, t: ANY };
-        if (!numeric(type)) return { js: `${fn}Of([${codes.map((c) => c.js).join(', ')}])`, t: type };
+        if (codes.length === 0) return { js: `${this.u(`${fn}Of`)}([])`, t: ANY };
+        if (!numeric(type)) return { js: `${this.u(`${fn}Of`)}([${codes.map((c) => c.js).join(', ')}])`, t: type };
         // Keep the first of equal items, and NaN where Python keeps it: replace only if strictly better.
         const best = this.temp();
         const cur = this.temp();
@@ -286,27 +330,27 @@ class Generator {
           const items = args[0].items.map((i) => this.value(i).js);
           return { js: items.length ? `(${items.join(', ')}, ${items.length})` : '0', t: NUM };
         }
-        return { js: `len(${this.value(args[0]).js})`, t: NUM };
+        return { js: `${this.u('len')}(${this.value(args[0]).js})`, t: NUM };
       }
       case 'abs': {
         const a = this.value(args[0]);
-        return { js: numeric(a.t) ? `Math.abs(${a.js})` : `abs(${a.js})`, t: NUM };
+        return { js: numeric(a.t) ? `Math.abs(${a.js})` : `${this.u('abs')}(${a.js})`, t: NUM };
       }
       case 'int': {
         if (args.length === 0) return { js: '0', t: NUM };
         const a = this.value(args[0]);
-        return { js: a.t === BOOL ? `(+${a.js})` : `toInt(${a.js})`, t: NUM };
+        return { js: a.t === BOOL ? `(+${a.js})` : `${this.u('toInt')}(${a.js})`, t: NUM };
       }
       case 'float': {
         if (args.length === 0) return { js: '0', t: NUM };
         const a = this.value(args[0]);
-        return { js: a.t === NUM ? a.js : a.t === BOOL ? `(+${a.js})` : `toFloat(${a.js})`, t: NUM };
+        return { js: a.t === NUM ? a.js : a.t === BOOL ? `(+${a.js})` : `${this.u('toFloat')}(${a.js})`, t: NUM };
       }
       case 'bool':
         return { js: args.length === 0 ? 'false' : this.truth(args[0]), t: BOOL };
       case 'round': {
         const a = this.value(args[0]);
-        return { js: args.length === 1 ? `round(${a.js})` : `round(${a.js}, ${this.value(args[1]).js})`, t: NUM };
+        return { js: args.length === 1 ? `${this.u('round')}(${a.js})` : `${this.u('round')}(${a.js}, ${this.value(args[1]).js})`, t: NUM };
       }
     }
     throw new UserError(`unknown function '${fn}'`);
@@ -328,15 +372,17 @@ function numberLiteral(x: number): string {
 /**
  * For generators of larger functions (enumerate/count-program.ts) that inline many expressions into
  * one body: the source of each expression's truth or value, the temporaries they need (to declare
- * once at the top of the body) and the helpers the source may call.
+ * once at the top of the body) and the helpers the source calls.
  */
 export function expressionWriter(slotOf: (name: string) => number, typeOf?: (name: string) => StaticType) {
-  const g = new Generator(slotOf, typeOf);
+  const used = new Set<HelperName>();
+  const g = new Generator(slotOf, typeOf, used);
   return {
     truth: (e: Expr): string => g.truth(e),
     value: (e: Expr): string => g.value(e).js,
-    declarations: (): string => g.declarations(),
+    declarations: (): string => g.declaration(),
+    /** binds, from `h`, the helpers the code written so far calls */
+    preamble: (): string => preamble(used),
     helpers: HELPERS as Record<string, unknown>,
-    helperNames: HELPER_NAMES,
   };
 }

@@ -2,8 +2,9 @@
 // sorted domain at the first failure (`(bx*tx + 2*t) * ... <= 49152` fails for every larger tx once it
 // fails for one). Sound or silent: 'antitone' is returned only when it is proven.
 import type { Expr } from './ast.ts';
-import { rangeOf, type BoxOf } from './range.ts';
-import { children } from './analyze.ts';
+import { rangesOver, type BoxOf } from './range.ts';
+
+type RangeOf = (e: Expr) => { lo: number; hi: number };
 
 interface Mono { inc: boolean; dec: boolean }
 const CONST: Mono = { inc: true, dec: true };
@@ -23,49 +24,50 @@ export function isIsotone(expr: Expr, x: string, box: BoxOf): boolean {
 }
 
 /** Whether the truth of `expr` can only fall (true → false) or only rise (false → true) as x increases. */
-function truthMoves(expr: Expr, x: string, box: BoxOf, way: 'falls' | 'rises'): boolean {
+function truthMoves(expr: Expr, x: string, box: BoxOf, way: 'falls' | 'rises', range: RangeOf = rangesOver(box)): boolean {
   switch (expr.kind) {
     case 'compare': {
       if (expr.ops.length !== 1) return false;
       const [l, r] = expr.operands;
-      const ml = mono(l, x, box), mr = mono(r, x, box);
+      const ml = mono(l, x, range), mr = mono(r, x, range);
       // `l < r` falls when l grows and r shrinks, and rises the other way round; `>` mirrors it
       const lessFalls = ml.inc && mr.dec, lessRises = ml.dec && mr.inc;
       switch (expr.ops[0]) {
         case '<': case '<=': return way === 'falls' ? lessFalls : lessRises;
         case '>': case '>=': return way === 'falls' ? lessRises : lessFalls;
         case '==':
-          if (way === 'falls' && (equalsOnlyAtMin(l, r, x, box) || equalsOnlyAtMin(r, l, x, box))) return true;
+          if (way === 'falls' && (equalsOnlyAtMin(l, r, x, box, range) || equalsOnlyAtMin(r, l, x, box, range))) return true;
           return !uses(l, x) && !uses(r, x);
         default: return !uses(l, x) && !uses(r, x);
       }
     }
-    case 'boolop': return expr.args.every((a) => truthMoves(a, x, box, way));
-    case 'unary': return expr.op === 'not' ? truthMoves(expr.arg, x, box, way === 'falls' ? 'rises' : 'falls') : false;
+    case 'boolop': return expr.args.every((a) => truthMoves(a, x, box, way, range));
+    case 'unary': return expr.op === 'not' ? truthMoves(expr.arg, x, box, way === 'falls' ? 'rises' : 'falls', range) : false;
     default: return !uses(expr, x);
   }
 }
 
 /** `x == c` where c can be no larger than x's smallest value: true at most at the start of the scan */
-function equalsOnlyAtMin(side: Expr, other: Expr, x: string, box: BoxOf): boolean {
+function equalsOnlyAtMin(side: Expr, other: Expr, x: string, box: BoxOf, range: RangeOf): boolean {
+  if (side.kind !== 'name' || side.name !== x || uses(other, x)) return false;
   const bx = box(x);
-  return side.kind === 'name' && side.name === x && !uses(other, x) && bx !== undefined && rangeOf(other, box).hi <= bx.lo;
+  return bx !== undefined && range(other).hi <= bx.lo;
 }
 
-function mono(e: Expr, x: string, box: BoxOf): Mono {
+function mono(e: Expr, x: string, range: RangeOf): Mono {
   if (!uses(e, x)) return CONST;
   switch (e.kind) {
     case 'name': return { inc: true, dec: false };
     case 'unary':
-      if (e.op === '-') { const m = mono(e.arg, x, box); return { inc: m.dec, dec: m.inc }; }
-      return e.op === '+' ? mono(e.arg, x, box) : NONE;
+      if (e.op === '-') { const m = mono(e.arg, x, range); return { inc: m.dec, dec: m.inc }; }
+      return e.op === '+' ? mono(e.arg, x, range) : NONE;
     case 'binary': {
-      const a = mono(e.left, x, box), b = mono(e.right, x, box);
+      const a = mono(e.left, x, range), b = mono(e.right, x, range);
       switch (e.op) {
         case '+': return { inc: a.inc && b.inc, dec: a.dec && b.dec };
         case '-': return { inc: a.inc && b.dec, dec: a.dec && b.inc };
         case '*': {
-          const ra = rangeOf(e.left, box), rb = rangeOf(e.right, box);
+          const ra = range(e.left), rb = range(e.right);
           if (ra.lo >= 0 && rb.lo >= 0) return { inc: a.inc && b.inc, dec: a.dec && b.dec };
           if (!uses(e.left, x) && ra.lo >= 0) return b;
           if (!uses(e.right, x) && rb.lo >= 0) return a;
@@ -76,7 +78,7 @@ function mono(e: Expr, x: string, box: BoxOf): Mono {
         case '/': case '//': {
           // division by a positive quantity that does not depend on x preserves the direction
           if (uses(e.right, x)) return NONE;
-          return rangeOf(e.right, box).lo > 0 ? a : NONE;
+          return range(e.right).lo > 0 ? a : NONE;
         }
         default: return NONE;
       }
@@ -84,7 +86,7 @@ function mono(e: Expr, x: string, box: BoxOf): Mono {
     case 'call':
       if (e.fn === 'min' || e.fn === 'max') {
         if (e.args.length === 1) return NONE;
-        const ms = e.args.map((a) => mono(a, x, box));
+        const ms = e.args.map((a) => mono(a, x, range));
         return { inc: ms.every((m) => m.inc), dec: ms.every((m) => m.dec) };
       }
       return NONE;
@@ -92,6 +94,21 @@ function mono(e: Expr, x: string, box: BoxOf): Mono {
   }
 }
 
+/** Whether x occurs in e (no child arrays: this runs at every level of mono's recursion). */
 function uses(e: Expr, x: string): boolean {
-  return e.kind === 'name' ? e.name === x : children(e).some((c) => uses(c, x));
+  switch (e.kind) {
+    case 'name': return e.name === x;
+    case 'num': case 'str': case 'bool': return false;
+    case 'unary': return uses(e.arg, x);
+    case 'binary': return uses(e.left, x) || uses(e.right, x);
+    case 'compare': return someUses(e.operands, x);
+    case 'boolop': case 'call': return someUses(e.args, x);
+    case 'list': return someUses(e.items, x);
+    case 'ternary': return uses(e.test, x) || uses(e.then, x) || uses(e.else, x);
+  }
+}
+
+function someUses(es: readonly Expr[], x: string): boolean {
+  for (let i = 0; i < es.length; i++) if (uses(es[i], x)) return true;
+  return false;
 }

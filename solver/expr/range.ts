@@ -47,9 +47,22 @@ const EMPTY: AV = { lo: Infinity, hi: -Infinity, values: [], nan: false, str: fa
 
 /** Over-approximation of the numeric value (booleans as 0/1). lo > hi: no assignment gives a number. */
 export function rangeOf(expr: Expr, box: BoxOf): { lo: number; hi: number } {
-  const a = new Analyzer(box).eval(expr);
+  return rangeWithin(new Analyzer(box), expr);
+}
+
+function rangeWithin(an: Analyzer, expr: Expr): { lo: number; hi: number } {
+  const a = an.eval(expr);
   if (a.nan) return { lo: -Infinity, hi: Infinity };
   return { lo: a.lo, hi: a.hi };
+}
+
+/**
+ * rangeOf for many sub-expressions over one fixed box (monotonicity asks for the range of nested
+ * factors again and again): one analysis whose results are memoised per node.
+ */
+export function rangesOver(box: BoxOf): (expr: Expr) => { lo: number; hi: number } {
+  let an: Analyzer | undefined; // made on first use: many monotonicity queries need no range at all
+  return (expr) => rangeWithin((an ??= new Analyzer(box, true)), expr);
 }
 
 /**
@@ -94,6 +107,13 @@ function fromValues(list: ArrayLike<number>, err: boolean): AV {
   }
   if (values.length === 0) return { ...EMPTY, nan, err };
   return { lo: values[0], hi: values[values.length - 1], values, nan, str: false, err, int };
+}
+
+/** fromValues([x], false) without the sorting machinery (a numeric literal) */
+function single(x: number): AV {
+  if (Number.isNaN(x)) return { ...EMPTY, nan: true };
+  const v = x === 0 ? 0 : x;
+  return { lo: v, hi: v, values: [v], nan: false, str: false, err: false, int: Number.isInteger(v) };
 }
 
 function interval(lo: number, hi: number, err: boolean, int: boolean): AV {
@@ -197,9 +217,13 @@ function mayBeZero(b: AV): boolean {
 // ---- the analysis ----
 
 class Analyzer {
-  private readonly constant = new WeakMap<Expr, boolean>();
+  // a Map, not a WeakMap: analyzers are short-lived, and a WeakMap costs far more to create and fill
+  private readonly constant = new Map<Expr, boolean>();
+  private readonly memo: Map<Expr, AV> | undefined;
 
-  constructor(private readonly box: BoxOf) {}
+  constructor(private readonly box: BoxOf, memoise = false) {
+    if (memoise) this.memo = new Map();
+  }
 
   private isConstant(e: Expr): boolean {
     let c = this.constant.get(e);
@@ -221,6 +245,16 @@ class Analyzer {
   }
 
   eval(e: Expr): AV {
+    if (this.memo === undefined) return this.analyse(e);
+    let a = this.memo.get(e);
+    if (a === undefined) this.memo.set(e, (a = this.analyse(e)));
+    return a;
+  }
+
+  private analyse(e: Expr): AV {
+    // the commonest leaves first, without the constant-subtree machinery
+    if (e.kind === 'name') return this.name(e.name);
+    if (e.kind === 'num') return single(e.value);
     if (e.kind !== 'list' && this.isConstant(e)) {
       try {
         const v = evaluate(e, () => { throw new Error('unreachable: constant'); });
@@ -232,10 +266,8 @@ class Analyzer {
       }
     }
     switch (e.kind) {
-      case 'num': case 'str': case 'bool':
+      case 'str': case 'bool':
         throw new Error('unreachable: literal');
-      case 'name':
-        return this.name(e.name);
       case 'unary': {
         const a = this.eval(e.arg);
         if (e.op === 'not') {

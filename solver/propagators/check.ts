@@ -4,7 +4,7 @@
 //  - a few small finite variables left: generalised arc consistency by enumerating their combinations;
 //  - otherwise: interval reasoning — fail when no point of the current box can satisfy it, retire it
 //    when every point does, and shave the bounds of numeric variables by binary search.
-import type { Expr } from '../expr/ast.ts';
+import type { Expr, Value } from '../expr/ast.ts';
 import { PyRuntimeError } from '../expr/python.ts';
 import { truthOf, type Box } from '../expr/range.ts';
 import type { Propagator, Store } from '../engine/store.ts';
@@ -14,6 +14,8 @@ import type { IntVar } from '../engine/var.ts';
 const GAC_LIMIT = 512;
 /** Domains up to this size are given to interval reasoning as exact value lists. */
 const SMALL_DOMAIN = 16;
+
+const NO_VARS: ReadonlySet<IntVar> = new Set();
 
 export type Predicate = (v: ArrayLike<unknown>) => boolean;
 
@@ -30,7 +32,8 @@ export function holds(pred: Predicate, cur: ArrayLike<unknown>, onError?: (e: Py
 export class CheckPropagator implements Propagator {
   activeSlot = -1;
   scheduled = false;
-  private readonly box: (name: string) => Box | undefined;
+  /** interval boxes of the variables by name; made on first use (most constraints never need one) */
+  private boxFn: ((name: string) => Box | undefined) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -43,12 +46,15 @@ export class CheckPropagator implements Propagator {
      * cheaper to enumerate with forward checking than to shave.
      */
     private readonly reasoning: 'full' | 'light' = 'full',
-    private readonly computed: ReadonlySet<IntVar> = new Set(),
+    private readonly computed: ReadonlySet<IntVar> = NO_VARS,
     /** called when evaluating the constraint raised a Python error (the tuple counts as not satisfying it) */
     private readonly onError?: (e: PyRuntimeError) => void,
-  ) {
-    const byName = new Map(vars.map((v) => [v.name, v]));
-    this.box = (name) => {
+  ) {}
+
+  private get box(): (name: string) => Box | undefined {
+    if (this.boxFn) return this.boxFn;
+    const byName = new Map(this.vars.map((v) => [v.name, v]));
+    return (this.boxFn = (name) => {
       const v = byName.get(name);
       if (!v || !v.numeric) return undefined;
       if (v.finite && v.size() <= SMALL_DOMAIN) {
@@ -58,7 +64,7 @@ export class CheckPropagator implements Propagator {
         return { lo: values[0], hi: values[values.length - 1], values, integral: v.integral };
       }
       return v.box();
-    };
+    });
   }
 
   propagate(): boolean {
@@ -83,47 +89,78 @@ export class CheckPropagator implements Propagator {
       store.deactivate(this);
       return this.forwardCheck(unbound[0]);
     }
-    if (allFinite && product <= GAC_LIMIT) return this.arcConsistency(unbound);
+    if (allFinite && product <= GAC_LIMIT) return this.arcConsistency(unbound, product);
     if (this.reasoning === 'light' && unbound.every((v) => v.finite || this.computed.has(v))) return true;
     return this.intervalReasoning(unbound);
   }
 
+  /** The compiled check on the current values; a Python error counts as "not satisfied" (and is noted). */
+  private test(cur: Value[]): boolean {
+    try {
+      return this.pred(cur);
+    } catch (e) {
+      if (e instanceof PyRuntimeError) { this.onError?.(e); return false; }
+      throw e;
+    }
+  }
+
   private forwardCheck(x: IntVar): boolean {
     const cur = this.store.cur;
+    const size = x.size();
+    // decide first, remove after: removing reorders the domain being walked
     const dead: number[] = [];
-    for (const c of x.codes()) {
+    for (let i = 0; i < size; i++) {
+      const c = x.codeAt(i);
       cur[x.id] = x.raw[c];
-      if (!holds(this.pred, cur, this.onError)) dead.push(c);
+      if (!this.test(cur)) dead.push(c);
     }
-    for (const c of dead) if (!x.removeCode(c)) return false;
+    for (let i = 0; i < dead.length; i++) if (!x.removeCode(dead[i])) return false;
     if (x.size() === 1) cur[x.id] = x.value();
     return true;
   }
 
-  private arcConsistency(xs: IntVar[]): boolean {
+  /**
+   * Generalised arc consistency by enumerating every combination of the unbound variables (an
+   * odometer, last variable fastest). All combinations are evaluated even once every value has a
+   * support: entailment (every combination holds) retires the constraint, and Python errors are
+   * counted per evaluation. Flat plain arrays: this runs for most constraints of a small space, where
+   * allocating typed arrays and views cost more than the evaluations.
+   */
+  private arcConsistency(xs: IntVar[], product: number): boolean {
     const cur = this.store.cur;
-    const doms = xs.map((x) => Array.from(x.codes()));
-    const supported = xs.map((x) => new Uint8Array(x.raw.length));
-    const idx = new Int32Array(xs.length);
     const n = xs.length;
-    for (let k = 0; k < n; k++) cur[xs[k].id] = xs[k].raw[doms[k][0]];
-    // odometer over the combinations of the unbound variables
-    let everyTupleHolds = true;
-    for (;;) {
-      if (holds(this.pred, cur, this.onError)) for (let k = 0; k < n; k++) supported[k][doms[k][idx[k]]] = 1;
-      else everyTupleHolds = false;
-      let k = n - 1;
-      while (k >= 0) {
-        idx[k]++;
-        if (idx[k] < doms[k].length) { cur[xs[k].id] = xs[k].raw[doms[k][idx[k]]]; break; }
-        idx[k] = 0; cur[xs[k].id] = xs[k].raw[doms[k][0]]; k--;
+    const ids: number[] = new Array(n), off: number[] = new Array(n), len: number[] = new Array(n), idx: number[] = new Array(n);
+    const codes: number[] = [], values: Value[] = [], supported: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const x = xs[k], size = x.size(), raw = x.raw;
+      ids[k] = x.id; off[k] = codes.length; len[k] = size; idx[k] = 0;
+      for (let i = 0; i < size; i++) { const c = x.codeAt(i); codes.push(c); values.push(raw[c]); supported.push(0); }
+      cur[x.id] = values[off[k]];
+    }
+    // the last variable in a tight inner loop; the others advance once per pass over it
+    const last = n - 1, lastId = ids[last], lastOff = off[last], lastLen = len[last];
+    let holding = 0;
+    for (let pass = product / lastLen; pass > 0; pass--) {
+      let any = false;
+      for (let i = 0; i < lastLen; i++) {
+        cur[lastId] = values[lastOff + i];
+        if (this.test(cur)) { holding++; supported[lastOff + i] = 1; any = true; }
       }
-      if (k < 0) break;
+      if (any) for (let k = 0; k < last; k++) supported[off[k] + idx[k]] = 1;
+      for (let k = last - 1; k >= 0; k--) {
+        const i = idx[k] + 1;
+        if (i < len[k]) { idx[k] = i; cur[ids[k]] = values[off[k] + i]; break; }
+        idx[k] = 0; cur[ids[k]] = values[off[k]];
+      }
     }
     // entailed: nothing left to prune, ever (domains only shrink)
-    if (everyTupleHolds) this.store.deactivate(this);
-    for (let k = 0; k < n; k++) {
-      for (const c of doms[k]) if (!supported[k][c] && !xs[k].removeCode(c)) return false;
+    if (holding === product) this.store.deactivate(this);
+    for (let j = 0; j < codes.length; j++) {
+      if (supported[j] === 0) {
+        let k = 0;
+        while (j >= off[k] + len[k]) k++;
+        if (!xs[k].removeCode(codes[j])) return false;
+      }
     }
     for (const x of xs) if (x.size() === 1) cur[x.id] = x.value();
     return true;
