@@ -102,27 +102,29 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
   // every check sits at the level of its last variable; where it is antitone in its later variables,
   // a copy with those variables at their smallest values is a necessary condition one level up
   // (bound projection), which lets the scan of that level stop early too
-  interface Placed { expr: Expr; pred: Predicate; constraint: number; vars: IntVar[]; level: number }
+  interface Placed { expr: Expr; pred: Predicate; constraint: number; vars: IntVar[]; level: number; antitone: boolean }
   const placedChecks: Placed[] = [];
   for (const { c, expr: full, pred, vars } of cons) {
-    if (vars.length === 0) { placedChecks.push({ expr: full, pred, constraint: c.id, vars, level: 0 }); continue; }
+    // a check that reads no variable of the component fails for every candidate once it fails for one
+    if (vars.length === 0) { placedChecks.push({ expr: full, pred, constraint: c.id, vars, level: 0, antitone: thorough }); continue; }
     const byLevel = [...vars].sort((a, b) => levelOf.get(a)! - levelOf.get(b)!);
-    placedChecks.push({ expr: full, pred, constraint: c.id, vars, level: levelOf.get(byLevel[byLevel.length - 1])! });
-    let expr = full;
-    for (let k = byLevel.length - 1; k > 0; k--) {
+    let expr = full, p = pred;
+    for (let k = byLevel.length - 1; k >= 0; k--) {
+      // the check (or its projection) at the level of x, its last variable
       const x = byLevel[k];
-      if (!thorough || defOf.has(x) || detOf.has(x) || !x.numeric || !isAntitone(expr, x.name, box)) break;
+      const antitone = thorough && !defOf.has(x) && !detOf.has(x) && x.numeric && isAntitone(expr, x.name, box);
+      placedChecks.push({ expr, pred: p, constraint: c.id, vars: byLevel.slice(0, k + 1), level: levelOf.get(x)!, antitone });
+      if (!antitone || k === 0) break;
       expr = substitute(expr, { [x.name]: x.min() });
       if (expr.kind === 'bool' && expr.value) break; // a projection that always holds checks nothing
-      const rest = byLevel.slice(0, k);
-      placedChecks.push({ expr, pred: lazyPredicate(root, expr), constraint: c.id, vars: rest, level: levelOf.get(rest[rest.length - 1])! });
+      p = lazyPredicate(root, expr);
     }
   }
   const levels = placed.map((v, i) => {
     const def = defOf.get(v);
     const det = detOf.get(v);
     const here = placedChecks.filter((p) => p.level === i);
-    const checks = here.map((p) => ({ expr: p.expr, pred: p.pred, constraint: p.constraint, antitone: thorough && !def && !det && v.numeric && isAntitone(p.expr, v.name, box) }));
+    const checks = here.map((p) => ({ expr: p.expr, pred: p.pred, constraint: p.constraint, antitone: p.antitone }));
     const fused = here.length > 1 ? lazyFused(root, here.map((p) => p.expr)) : here.length === 1 ? fusedOne(here[0].pred) : undefined;
     const depVars = new Set<IntVar>();
     for (const p of here) p.vars.forEach((x) => x !== v && depVars.add(x));
