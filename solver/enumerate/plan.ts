@@ -165,24 +165,23 @@ function countCuts(levels: Level[], exprs: { level: number; expr: Expr }[], root
   const trees = exprs.map(({ level, expr }) => ({ level, node: annotate(expr, levelOfName) }));
   const namesOf = (f: AnnotatedExpr) => (f.names ??= freeNames(f.e).filter((n) => levelOfName.has(n)));
   // the frontier at c: the largest sub-expressions that read only levels < c (and read some), of the
-  // expressions that pass `from` (those at levels ≥ c; for a tail level, its own)
+  // expressions that pass `from` (those at levels ≥ c; for a tail level, its own). A node is on it
+  // when its parent reads level c or later: for c in (node.top, parent.top], while its expression
+  // counts (level ≥ c)
+  const items: { node: AnnotatedExpr; lo: number; hi: number; level: number }[] = [];
+  const collect = (x: AnnotatedExpr, parentTop: number, level: number) => {
+    const hi = Math.min(parentTop, level);
+    if (x.top >= 0 && x.top < hi) items.push({ node: x, lo: x.top + 1, hi, level });
+    for (const k of x.kids) if (k.top >= 0) collect(k, x.top, level);
+  };
+  for (const { level, node } of trees) collect(node, level, level);
   const keyAt = (c: number, from: (level: number) => boolean) => {
     const read = new Set<string>();
     const key = new Map<string, AnnotatedExpr>();
-    const take = (f: AnnotatedExpr) => {
-      key.set(f.text ??= toText(f.e), f);
-      for (const n of namesOf(f)) read.add(n);
-    };
-    const visit = (x: AnnotatedExpr) => {
-      for (const k of x.kids) {
-        if (k.top >= c) visit(k);
-        else if (k.top >= 0) take(k);
-      }
-    };
-    for (const { level, node } of trees) {
-      if (!from(level)) continue;
-      if (node.top >= c) visit(node);
-      else if (node.top >= 0) take(node);
+    for (const { node, lo, hi, level } of items) {
+      if (c < lo || c > hi || !from(level)) continue;
+      key.set(node.text ??= toText(node.e), node);
+      for (const n of namesOf(node)) read.add(n);
     }
     // a value computed from other key values adds nothing to the key (`bx*tx + 2` beside `bx*tx`)
     if (key.size > 1) for (const [text, f] of key) if (readsOnlyThrough(f, key, text)) key.delete(text);
