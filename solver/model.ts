@@ -44,7 +44,6 @@ export interface Model {
   texts: string[];
 }
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'for', 'True', 'False', 'None', 'lambda']);
 const MAX_INT = 2 ** 53 - 1;
 
@@ -85,12 +84,15 @@ export function buildModel(spec: SpaceSpec, where = 'spec'): Model {
     const text = label ?? src;
     texts.push(text);
     const parsed = parseExpression(src, at);
-    for (const n of freeNames(parsed)) {
+    const parsedNames = freeNames(parsed);
+    for (const n of parsedNames) {
       if (!known(n)) throw new UserError(`unknown name '${n}' in "${src}" (known: ${knownList()})`, at);
     }
     const folded = substitute(parsed, constants, src, at);
-    for (const partExpr of splitConjuncts(folded)) {
-      const names = freeNames(partExpr);
+    const parts = splitConjuncts(folded);
+    for (const partExpr of parts) {
+      // substitute returns the parsed tree itself when nothing folds: then its names are known already
+      const names = partExpr === parsed ? parsedNames : freeNames(partExpr);
       if (names.length === 0) {
         const truth = partExpr.kind === 'bool' ? partExpr.value : partExpr.kind === 'num' ? partExpr.value !== 0 : partExpr.kind === 'str' ? partExpr.value !== '' : null;
         if (truth === true) continue;
@@ -123,8 +125,19 @@ export function buildModel(spec: SpaceSpec, where = 'spec'): Model {
   return { name: typeof spec.name === 'string' ? spec.name : 'space', params, index, constants, constraints, alwaysFalse, goals, texts };
 }
 
+/** /^[A-Za-z_][A-Za-z0-9_]*$/, without a regex (this runs for every parameter). */
+function isIdentifier(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (i > 0 && c >= 48 && c <= 57);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 function checkName(name: string, at: string): void {
-  if (!IDENT.test(name) || KEYWORDS.has(name)) throw new UserError(`'${name}' is not a valid name (letters, digits and _, not starting with a digit, not a Python keyword)`, at);
+  if (!isIdentifier(name) || KEYWORDS.has(name)) throw new UserError(`'${name}' is not a valid name (letters, digits and _, not starting with a digit, not a Python keyword)`, at);
 }
 
 function isValue(v: unknown): v is Value {
@@ -134,17 +147,30 @@ function isValue(v: unknown): v is Value {
 function makeParam(name: string, dom: ParameterDomain, at: string): ModelParam {
   if (Array.isArray(dom)) {
     if (dom.length === 0) throw new UserError(`parameter ${name} has no values`, at);
-    const seen = new Map<string, number>();
-    dom.forEach((v, i) => {
+    // Python equality: True == 1 == 1.0, so these are the same value (numbers and booleans share keys)
+    const seenNum = new Map<number, number>();
+    const seenStr = new Map<string, number>();
+    const nums: Value[] = [];
+    const strs: Value[] = [];
+    let ascending = true;
+    let last = -Infinity;
+    for (let i = 0; i < dom.length; i++) {
+      const v = dom[i];
       if (!isValue(v)) throw new UserError(`value ${JSON.stringify(v)} is not a number, string or boolean`, `${at}[${i}]`);
-      // Python equality: True == 1 == 1.0, so these are the same value
-      const key = typeof v === 'string' ? `s:${v}` : `n:${Number(v)}`;
-      if (seen.has(key)) throw new UserError(`value ${JSON.stringify(v)} is listed twice (also at [${seen.get(key)}])`, `${at}[${i}]`);
+      const seen: Map<Value, number> = typeof v === 'string' ? seenStr : seenNum;
+      const key = typeof v === 'string' ? v : Number(v);
+      const also = seen.get(key);
+      if (also !== undefined) throw new UserError(`value ${JSON.stringify(v)} is listed twice (also at [${also}])`, `${at}[${i}]`);
       seen.set(key, i);
-    });
-    const nums = dom.filter((v) => typeof v !== 'string').sort((a, b) => Number(a) - Number(b));
-    const strs = dom.filter((v) => typeof v === 'string');
-    return { name, listed: dom, sorted: [...nums, ...strs], interval: null };
+      if (typeof v === 'string') { strs.push(v); continue; }
+      if ((key as number) < last) ascending = false;
+      last = key as number;
+      nums.push(v);
+    }
+    // values are distinct, so any correct sort gives the one order; lists are usually written sorted
+    if (!ascending) nums.sort((a, b) => Number(a) - Number(b));
+    for (const v of strs) nums.push(v);
+    return { name, listed: dom, sorted: nums, interval: null };
   }
   if (typeof dom === 'object' && dom !== null && 'min' in dom && 'max' in dom) {
     const { min, max } = dom;

@@ -26,7 +26,7 @@ export function parseExpression(text: string, where?: string): Expr {
   const p = new Parser(text, where);
   const e = p.parseExpr();
   p.expectEnd();
-  p.checkListPositions(e);
+  p.checkLists(e);
   return e;
 }
 
@@ -54,7 +54,12 @@ export class Parser {
   private readonly tokens: Token[];
   private pos = 0;
   private nesting = 0;
-  private readonly depth = new WeakMap<Expr, number>();
+  /** nodes made so far: while at most MAX_TREE_DEPTH, no tree can be too deep and depths need no bookkeeping */
+  private nodes = 0;
+  /** tree depth of nodes, filled in only once `nodes` passes MAX_TREE_DEPTH */
+  private depth: WeakMap<Expr, number> | null = null;
+  /** whether a list node was made; without one there is nothing for checkListPositions to find */
+  private sawList = false;
 
   constructor(readonly text: string, readonly where?: string) {
     this.tokens = tokenize(text, where);
@@ -66,6 +71,11 @@ export class Parser {
     return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)];
   }
 
+  /** The current token (the 'end' token once everything is read). */
+  private cur(): Token {
+    return this.tokens[this.pos];
+  }
+
   private next(): Token {
     const t = this.tokens[this.pos];
     if (this.pos < this.tokens.length - 1) this.pos++;
@@ -73,12 +83,12 @@ export class Parser {
   }
 
   private isOp(op: string, offset = 0): boolean {
-    const t = this.peek(offset);
+    const t = offset === 0 ? this.tokens[this.pos] : this.peek(offset);
     return t.kind === 'op' && t.text === op;
   }
 
   private isKeyword(kw: string, offset = 0): boolean {
-    const t = this.peek(offset);
+    const t = offset === 0 ? this.tokens[this.pos] : this.peek(offset);
     return t.kind === 'keyword' && t.text === kw;
   }
 
@@ -110,13 +120,41 @@ export class Parser {
     this.nesting--;
   }
 
-  /** Records a new node's depth and refuses trees too deep to walk recursively. */
+  /**
+   * Refuses trees too deep to walk recursively. A node's depth is at most the number of nodes made so
+   * far, so depths are only worked out (and remembered) once that number passes the limit.
+   */
   private made<T extends Expr>(node: T, children: readonly Expr[]): T {
+    if (++this.nodes <= MAX_TREE_DEPTH) return node;
     let d = 0;
-    for (const c of children) d = Math.max(d, this.depth.get(c) ?? 1);
+    for (const c of children) d = Math.max(d, this.depthOf(c));
     if (d + 1 > MAX_TREE_DEPTH) this.error('expression is too long or nested too deeply', node.start);
-    this.depth.set(node, d + 1);
+    (this.depth ??= new WeakMap()).set(node, d + 1);
     return node;
+  }
+
+  /** Depth of a node already made (so at most MAX_TREE_DEPTH: the recursion is bounded). */
+  private depthOf(e: Expr): number {
+    const depth = (this.depth ??= new WeakMap());
+    const known = depth.get(e);
+    if (known !== undefined) return known;
+    let d = 0;
+    switch (e.kind) {
+      case 'unary': d = this.depthOf(e.arg); break;
+      case 'binary': d = Math.max(this.depthOf(e.left), this.depthOf(e.right)); break;
+      case 'ternary': d = Math.max(this.depthOf(e.test), this.depthOf(e.then), this.depthOf(e.else)); break;
+      case 'compare': for (const c of e.operands) d = Math.max(d, this.depthOf(c)); break;
+      case 'boolop': case 'call': for (const c of e.args) d = Math.max(d, this.depthOf(c)); break;
+      case 'list': for (const c of e.items) d = Math.max(d, this.depthOf(c)); break;
+      default: break;
+    }
+    depth.set(e, d + 1);
+    return d + 1;
+  }
+
+  /** checkListPositions, skipped when this parser made no list (then it has nothing to find). */
+  checkLists(e: Expr): void {
+    if (this.sawList) this.checkListPositions(e);
   }
 
   private startOf(e: Expr): number {
@@ -144,22 +182,29 @@ export class Parser {
   }
 
   parseDisjunction(): Expr {
-    return this.parseBoolOp('or', () => this.parseConjunction());
+    const first = this.parseConjunction();
+    if (!this.isKeyword('or')) return first;
+    const args = [first];
+    while (this.isKeyword('or')) {
+      this.next();
+      args.push(this.parseConjunction());
+    }
+    return this.boolOp('or', args);
   }
 
   private parseConjunction(): Expr {
-    return this.parseBoolOp('and', () => this.parseInversion());
+    const first = this.parseInversion();
+    if (!this.isKeyword('and')) return first;
+    const args = [first];
+    while (this.isKeyword('and')) {
+      this.next();
+      args.push(this.parseInversion());
+    }
+    return this.boolOp('and', args);
   }
 
-  private parseBoolOp(op: 'and' | 'or', operand: () => Expr): Expr {
-    const first = operand();
-    if (!this.isKeyword(op)) return first;
-    const args = [first];
-    while (this.isKeyword(op)) {
-      this.next();
-      args.push(operand());
-    }
-    return this.made({ kind: 'boolop', op, args, start: this.startOf(first), end: this.endOf(args[args.length - 1]) }, args);
+  private boolOp(op: 'and' | 'or', args: Expr[]): Expr {
+    return this.made({ kind: 'boolop', op, args, start: this.startOf(args[0]), end: this.endOf(args[args.length - 1]) }, args);
   }
 
   private parseInversion(): Expr {
@@ -174,9 +219,15 @@ export class Parser {
   }
 
   private compareOp(): CompareOp | undefined {
-    const t = this.peek();
-    if (t.kind === 'op' && ['<', '<=', '>', '>=', '==', '!='].includes(t.text)) return t.text as CompareOp;
-    if (t.kind === 'keyword' && t.text === 'in') return 'in';
+    const t = this.cur();
+    if (t.kind === 'op') {
+      switch (t.text) {
+        case '<': case '<=': case '>': case '>=': case '==': case '!=': return t.text;
+        default: return undefined;
+      }
+    }
+    if (t.kind !== 'keyword') return undefined;
+    if (t.text === 'in') return 'in';
     if (t.kind === 'keyword' && t.text === 'not' && this.isKeyword('in', 1)) return 'not in';
     if (t.kind === 'keyword' && t.text === 'is') this.unexpected(t);
     return undefined;
@@ -200,7 +251,9 @@ export class Parser {
 
   private parseSum(): Expr {
     let left = this.parseTerm();
-    while (this.isOp('+') || this.isOp('-')) {
+    for (;;) {
+      const t = this.cur();
+      if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-')) break;
       const op = this.next().text as '+' | '-';
       const right = this.parseTerm();
       left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) }, [left, right]);
@@ -210,7 +263,9 @@ export class Parser {
 
   private parseTerm(): Expr {
     let left = this.parseFactor();
-    while (this.isOp('*') || this.isOp('/') || this.isOp('//') || this.isOp('%')) {
+    for (;;) {
+      const t = this.cur();
+      if (t.kind !== 'op' || (t.text !== '*' && t.text !== '/' && t.text !== '//' && t.text !== '%')) break;
       const op = this.next().text as '*' | '/' | '//' | '%';
       const right = this.parseFactor();
       left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) }, [left, right]);
@@ -220,7 +275,8 @@ export class Parser {
 
   /** factor: ('+'|'-') factor | power — so `-2**2` is -(2**2). */
   private parseFactor(): Expr {
-    if (this.isOp('+') || this.isOp('-')) {
+    const t0 = this.cur();
+    if (t0.kind === 'op' && (t0.text === '+' || t0.text === '-')) {
       const t = this.next();
       this.enter(t.start);
       const arg = this.parseFactor();
@@ -246,7 +302,8 @@ export class Parser {
     if (t.kind === 'name' && this.isOp('(', 1)) return this.parseCall();
     const atom = this.parseAtom();
     // Attribute access, subscripts and calls on anything but a plain function name are not supported.
-    if (this.isOp('(') || this.isOp('[') || this.isOp('.')) this.unexpected();
+    const n = this.cur();
+    if (n.kind === 'op' && (n.text === '(' || n.text === '[' || n.text === '.')) this.unexpected();
     return atom;
   }
 
@@ -318,6 +375,7 @@ export class Parser {
     if (this.isOp(')')) {
       const close = this.next();
       this.leave();
+      this.sawList = true;
       return this.made({ kind: 'list', items: [], start: open.start, end: close.end }, []);
     }
     const first = this.parseExpr();
@@ -337,6 +395,7 @@ export class Parser {
     }
     const close = this.expectOp(')');
     this.leave();
+    this.sawList = true;
     return this.made({ kind: 'list', items, start: open.start, end: close.end }, items);
   }
 
@@ -352,6 +411,7 @@ export class Parser {
     }
     const close = this.expectOp(']');
     this.leave();
+    this.sawList = true;
     return this.made({ kind: 'list', items, start: open.start, end: close.end }, items);
   }
 
@@ -372,7 +432,7 @@ export class Parser {
         return this.checkListPositions(e.right);
       case 'compare': {
         const last = e.operands.length - 1;
-        e.operands.forEach((o, i) => this.checkListPositions(o, i === last && (e.ops[i - 1] === 'in' || e.ops[i - 1] === 'not in')));
+        for (let i = 0; i <= last; i++) this.checkListPositions(e.operands[i], i === last && (e.ops[i - 1] === 'in' || e.ops[i - 1] === 'not in'));
         return;
       }
       case 'boolop':
@@ -438,7 +498,7 @@ export class Parser {
   }
 
   private checked(e: Expr): Expr {
-    this.checkListPositions(e);
+    this.checkLists(e);
     return e;
   }
 
