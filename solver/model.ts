@@ -3,7 +3,7 @@
 // Every problem a user can fix is a UserError that says where.
 import type { Expr, Value } from './expr/ast.ts';
 import { parseExpression } from './expr/parser.ts';
-import { freeNames, splitConjuncts, substitute } from './expr/analyze.ts';
+import { collectNamesSettled, freeNames, splitConjuncts, substitute } from './expr/analyze.ts';
 import type { Goal, ParameterDomain, SpaceSpec } from './spec/spec.ts';
 import { UserError } from './user-error.ts';
 
@@ -60,15 +60,18 @@ export function buildModel(spec: SpaceSpec, where = 'spec'): Model {
   }
   const params: ModelParam[] = [];
   const index = new Map<string, number>();
-  for (const [name, dom] of Object.entries(spec.parameters)) {
-    const at = `${where}.parameters.${name}`;
-    checkName(name, at);
-    if (name in constants) throw new UserError(`${name} is both a constant and a parameter`, at);
+  const paramNames = Object.keys(spec.parameters);
+  for (let k = 0; k < paramNames.length; k++) {
+    const name = paramNames[k];
+    // the JSON path is only needed for an error message, so it is built only then
+    if (!isName(name)) throw badName(name, paramAt(where, name));
+    if (name in constants) throw new UserError(`${name} is both a constant and a parameter`, paramAt(where, name));
     index.set(name, params.length);
-    params.push(makeParam(name, dom, at));
+    params.push(makeParam(name, spec.parameters[name], where));
   }
   if (params.length === 0) throw new UserError('"parameters" is empty', where);
 
+  const hasConstants = Object.keys(constants).length > 0;
   const known = (n: string) => index.has(n) || n in constants;
   const knownList = () => [...index.keys(), ...Object.keys(constants)].join(', ');
   const rawConstraints = spec.constraints ?? [];
@@ -84,11 +87,14 @@ export function buildModel(spec: SpaceSpec, where = 'spec'): Model {
     const text = label ?? src;
     texts.push(text);
     const parsed = parseExpression(src, at);
-    const parsedNames = freeNames(parsed);
+    const parsedNames: string[] = [];
+    let settled = collectNamesSettled(parsed, parsedNames);
     for (const n of parsedNames) {
       if (!known(n)) throw new UserError(`unknown name '${n}' in "${src}" (known: ${knownList()})`, at);
+      if (hasConstants && Object.hasOwn(constants, n)) settled = false;
     }
-    const folded = substitute(parsed, constants, src, at);
+    // a settled tree is what substitute would return anyway: skip the walk
+    const folded = settled ? parsed : substitute(parsed, constants, src, at);
     const parts = splitConjuncts(folded);
     for (const partExpr of parts) {
       // substitute returns the parsed tree itself when nothing folds: then its names are known already
@@ -136,42 +142,63 @@ function isIdentifier(name: string): boolean {
   return true;
 }
 
+function isName(name: string): boolean {
+  return isIdentifier(name) && !KEYWORDS.has(name);
+}
+
+function badName(name: string, at: string): UserError {
+  return new UserError(`'${name}' is not a valid name (letters, digits and _, not starting with a digit, not a Python keyword)`, at);
+}
+
 function checkName(name: string, at: string): void {
-  if (!isIdentifier(name) || KEYWORDS.has(name)) throw new UserError(`'${name}' is not a valid name (letters, digits and _, not starting with a digit, not a Python keyword)`, at);
+  if (!isName(name)) throw badName(name, at);
+}
+
+function paramAt(where: string, name: string): string {
+  return `${where}.parameters.${name}`;
 }
 
 function isValue(v: unknown): v is Value {
   return (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' || typeof v === 'boolean';
 }
 
-function makeParam(name: string, dom: ParameterDomain, at: string): ModelParam {
+function makeParam(name: string, dom: ParameterDomain, where: string): ModelParam {
   if (Array.isArray(dom)) {
-    if (dom.length === 0) throw new UserError(`parameter ${name} has no values`, at);
-    // Python equality: True == 1 == 1.0, so these are the same value (numbers and booleans share keys)
-    const seenNum = new Map<number, number>();
-    const seenStr = new Map<string, number>();
+    if (dom.length === 0) throw new UserError(`parameter ${name} has no values`, paramAt(where, name));
+    // Python equality: True == 1 == 1.0, so these are the same value. While the numbers come strictly
+    // ascending (the usual way lists are written) none can repeat an earlier one; only when the order
+    // breaks are the numbers so far put in a map to look duplicates up.
+    let seenNum: Map<number, number> | null = null;
+    let seenStr: Map<string, number> | null = null;
+    let last = -Infinity;
     const nums: Value[] = [];
     const strs: Value[] = [];
-    let ascending = true;
-    let last = -Infinity;
     for (let i = 0; i < dom.length; i++) {
       const v = dom[i];
-      if (!isValue(v)) throw new UserError(`value ${JSON.stringify(v)} is not a number, string or boolean`, `${at}[${i}]`);
-      const seen: Map<Value, number> = typeof v === 'string' ? seenStr : seenNum;
-      const key = typeof v === 'string' ? v : Number(v);
-      const also = seen.get(key);
-      if (also !== undefined) throw new UserError(`value ${JSON.stringify(v)} is listed twice (also at [${also}])`, `${at}[${i}]`);
-      seen.set(key, i);
-      if (typeof v === 'string') { strs.push(v); continue; }
-      if ((key as number) < last) ascending = false;
-      last = key as number;
-      nums.push(v);
+      let also: number | undefined;
+      if (typeof v === 'string') {
+        also = (seenStr ??= new Map()).get(v);
+        if (also === undefined) { seenStr.set(v, i); strs.push(v); continue; }
+      } else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') {
+        const key = Number(v);
+        if (seenNum === null) {
+          if (key > last) { last = key; nums.push(v); continue; }
+          seenNum = new Map();
+          for (let j = 0; j < i; j++) if (typeof dom[j] !== 'string') seenNum.set(Number(dom[j]), j);
+        }
+        also = seenNum.get(key);
+        if (also === undefined) { seenNum.set(key, i); nums.push(v); continue; }
+      } else {
+        throw new UserError(`value ${JSON.stringify(v)} is not a number, string or boolean`, `${paramAt(where, name)}[${i}]`);
+      }
+      throw new UserError(`value ${JSON.stringify(v)} is listed twice (also at [${also}])`, `${paramAt(where, name)}[${i}]`);
     }
-    // values are distinct, so any correct sort gives the one order; lists are usually written sorted
-    if (!ascending) nums.sort((a, b) => Number(a) - Number(b));
-    for (const v of strs) nums.push(v);
+    // the numbers are distinct, so any correct sort gives the one order
+    if (seenNum !== null) nums.sort((a, b) => Number(a) - Number(b));
+    for (let i = 0; i < strs.length; i++) nums.push(strs[i]);
     return { name, listed: dom, sorted: nums, interval: null };
   }
+  const at = paramAt(where, name);
   if (typeof dom === 'object' && dom !== null && 'min' in dom && 'max' in dom) {
     const { min, max } = dom;
     if (!Number.isInteger(min) || !Number.isInteger(max)) throw new UserError(`"min" and "max" of ${name} must be integers`, at);

@@ -48,6 +48,49 @@ function collectNames(e: Expr, out: string[]): void {
   }
 }
 
+/**
+ * Pushes the free names of `expr` onto `names` (as freeNames does, skipping those already there) and
+ * says whether the tree is settled: nothing in it folds, so substitute(expr, constants) returns `expr`
+ * itself whenever none of its names is one of the constants. One walk for both, for buildModel.
+ */
+export function collectNamesSettled(e: Expr, names: string[]): boolean {
+  switch (e.kind) {
+    case 'name':
+      if (!names.includes(e.name)) names.push(e.name);
+      return true;
+    case 'num': case 'str': case 'bool':
+      return true;
+    case 'unary':
+      return collectNamesSettled(e.arg, names) && !isConstChild(e.arg);
+    case 'binary': {
+      const left = collectNamesSettled(e.left, names);
+      const right = collectNamesSettled(e.right, names);
+      return left && right && !(isConstChild(e.left) && isConstChild(e.right));
+    }
+    case 'ternary': { // names in text order
+      const then = collectNamesSettled(e.then, names);
+      const test = collectNamesSettled(e.test, names);
+      const orElse = collectNamesSettled(e.else, names);
+      return then && test && orElse && !isLiteral(e.test) && !allChildrenConst(e);
+    }
+    case 'compare': return collectAll(e.operands, names) && !allChildrenConst(e);
+    case 'call': return collectAll(e.args, names) && !allChildrenConst(e);
+    case 'list': return collectAll(e.items, names);
+    case 'boolop': {
+      // a literal operand before the last one decides or vanishes; fewer than two operands collapse
+      let settled = collectAll(e.args, names) && e.args.length >= 2;
+      for (let i = 0; i < e.args.length - 1; i++) if (isLiteral(e.args[i])) settled = false;
+      return settled;
+    }
+  }
+}
+
+function collectAll(items: readonly Expr[], names: string[]): boolean {
+  let settled = true;
+  for (const c of items) if (!collectNamesSettled(c, names)) settled = false;
+  return settled;
+}
+
 function literal(value: Value, span: { start: number; end: number }): NumNode | StrNode | BoolNode {
   const { start, end } = span;
   if (typeof value === 'number') return { kind: 'num', value, isFloat: !Number.isInteger(value), start, end };

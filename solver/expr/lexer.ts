@@ -30,14 +30,17 @@ const ID_CONTINUE = /[\p{ID_Continue}]/u;
 const C_TAB = 9, C_LF = 10, C_FF = 12, C_CR = 13, C_SPACE = 32, C_QUOTE2 = 34, C_HASH = 35, C_QUOTE1 = 39;
 const C_DOT = 46, C_0 = 48, C_1 = 49, C_7 = 55, C_9 = 57, C_BACKSLASH = 92, C_UNDERSCORE = 95;
 
-/** ASCII letters and `_` (the ASCII part of ID_Start plus `_`). */
-function isAsciiIdStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === C_UNDERSCORE;
+const ID_START_ASCII = 1;
+const ID_CONTINUE_ASCII = 2;
+/** Classes of ASCII characters: letters and `_` start a name (ASCII part of ID_Start plus `_`); digits may continue one. */
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === C_UNDERSCORE;
+  CLASS[c] = (letter ? ID_START_ASCII | ID_CONTINUE_ASCII : 0) | (c >= C_0 && c <= C_9 ? ID_CONTINUE_ASCII : 0);
 }
 
-/** ASCII letters, digits and `_` (the ASCII part of ID_Continue). */
 function isAsciiIdContinue(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= C_0 && c <= C_9) || c === C_UNDERSCORE;
+  return (CLASS[c] & ID_CONTINUE_ASCII) !== 0;
 }
 
 /** Is `text[i..]` an r/b/f/u string prefix of one or two letters, i.e. /^[rRbBfFuU]{1,2}$/ on the word? */
@@ -51,11 +54,10 @@ function isPrefixWord(word: string): boolean {
 }
 
 /**
- * The operator at `i` (first character code `c`), longest match first (`**` over `*`, `//` over `/`),
+ * The operator starting with character code `c` (then `d`, 0 at the end), longest match first (`**` over `*`, `//` over `/`),
  * or null. The spellings are the literals below, so the parser's comparisons with them are cheap.
  */
-function operatorAt(text: string, i: number, c: number): string | null {
-  const d = text.charCodeAt(i + 1);
+function operatorAt(c: number, d: number): string | null {
   switch (c) {
     case 42: return d === 42 ? '**' : '*';
     case 47: return d === 47 ? '//' : '/';
@@ -85,7 +87,7 @@ function operatorAt(text: string, i: number, c: number): string | null {
   }
 }
 
-/** All tokens get the same fields (one object shape for the engine); value/isFloat are set only on literals. */
+/** All tokens get the same fields, in the same order (one object shape for the engine); value/isFloat are set only on literals. */
 function token(kind: TokenKind, text: string, start: number, end: number): Token {
   return { kind, text, start, end, value: undefined, isFloat: undefined };
 }
@@ -94,38 +96,72 @@ export function tokenize(text: string, where?: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const n = text.length;
+  // Reads past the end are guarded (`k < n`): an out-of-bounds charCodeAt would throw optimized code away.
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === C_SPACE || c === C_TAB || c === C_LF || c === C_CR || c === C_FF) { i++; continue; }
-    if (isAsciiIdStart(c)) {
+    if (c === C_SPACE) { i++; continue; }
+    if (c < 128 && (CLASS[c] & ID_START_ASCII) !== 0) {
       let j = i + 1;
-      while (j < n && isAsciiIdContinue(text.charCodeAt(j))) j++;
-      if (j < n && text.charCodeAt(j) >= 128) j = scanIdContinue(text, j); // a non-ASCII letter follows
-      i = word(text, i, j, tokens, where);
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d >= 128) { j = scanIdContinue(text, j); break; } // a non-ASCII letter follows
+        if ((CLASS[d] & ID_CONTINUE_ASCII) === 0) break;
+        j++;
+      }
+      if (j - i <= 2 && j < n && (text.charCodeAt(j) === C_QUOTE1 || text.charCodeAt(j) === C_QUOTE2)) {
+        i = prefixedString(text, i, j, tokens, where);
+        continue;
+      }
+      const w = text.slice(i, j);
+      tokens.push({ kind: KEYWORDS.has(w) ? 'keyword' : 'name', text: w, start: i, end: j, value: undefined, isFloat: undefined });
+      i = j;
       continue;
     }
-    if (c >= C_0 && c <= C_9 || (c === C_DOT && isDigitCode(text.charCodeAt(i + 1)))) {
-      const tok = readNumber(text, i, where);
-      tokens.push(tok);
-      i = tok.end;
+    if (c >= C_0 && c <= C_9) {
+      // fast path: a plain decimal integer (no leading zero, separator, fraction, exponent or suffix)
+      let j = i + 1;
+      let v = c - C_0;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d < C_0 || d > C_9) break;
+        v = v * 10 + (d - C_0);
+        j++;
+      }
+      const after = j < n ? text.charCodeAt(j) : C_SPACE;
+      if ((c === C_0 && j > i + 1) || j - i > 15 || after >= 128 || after === C_DOT || (CLASS[after] & ID_CONTINUE_ASCII) !== 0) {
+        const tok = readNumber(text, i, where);
+        tokens.push(tok);
+        i = tok.end;
+        continue;
+      }
+      tokens.push({ kind: 'num', text: text.slice(i, j), start: i, end: j, value: v, isFloat: false });
+      i = j;
       continue;
     }
     if (c < 128) {
-      const op = operatorAt(text, i, c);
+      const op = operatorAt(c, i + 1 < n ? text.charCodeAt(i + 1) : 0);
       if (op !== null) {
-        tokens.push(token('op', op, i, i + op.length));
+        if (op === '.' && i + 1 < n && isDigitCode(text.charCodeAt(i + 1))) { // `.5`
+          const tok = readNumber(text, i, where);
+          tokens.push(tok);
+          i = tok.end;
+          continue;
+        }
+        tokens.push({ kind: 'op', text: op, start: i, end: i + op.length, value: undefined, isFloat: undefined });
         i += op.length;
         continue;
       }
+      if (c === C_TAB || c === C_LF || c === C_CR || c === C_FF) { i++; continue; }
       if (c === C_QUOTE1 || c === C_QUOTE2) {
         const tok = readString(text, i, false, where);
         tokens.push(tok);
         i = tok.end;
         continue;
       }
-      if (c === C_BACKSLASH && (text.charCodeAt(i + 1) === C_LF || (text.charCodeAt(i + 1) === C_CR && text.charCodeAt(i + 2) === C_LF))) {
-        i += text.charCodeAt(i + 1) === C_LF ? 2 : 3; // explicit line continuation
-        continue;
+      if (c === C_BACKSLASH && i + 1 < n) {
+        const d = text.charCodeAt(i + 1);
+        if (d === C_LF) { i += 2; continue; } // explicit line continuation
+        if (d === C_CR && i + 2 < n && text.charCodeAt(i + 2) === C_LF) { i += 3; continue; }
       }
       if (c === C_HASH) throw syntaxError('comments are not supported', i, text, where);
       throw syntaxError(`invalid character ${JSON.stringify(text[i])}`, i, text, where);
@@ -133,12 +169,15 @@ export function tokenize(text: string, where?: string): Token[] {
     // non-ASCII: an identifier (Unicode ID_Start) or an invalid character
     const ch = String.fromCodePoint(text.codePointAt(i)!);
     if (ID_START.test(ch)) {
-      i = word(text, i, scanIdContinue(text, i + ch.length), tokens, where);
+      const j = scanIdContinue(text, i + ch.length);
+      const w = text.slice(i, j);
+      tokens.push({ kind: KEYWORDS.has(w) ? 'keyword' : 'name', text: w, start: i, end: j, value: undefined, isFloat: undefined });
+      i = j;
       continue;
     }
     throw syntaxError(`invalid character ${JSON.stringify(ch)}`, i, text, where);
   }
-  tokens.push(token('end', '', n, n));
+  tokens.push({ kind: 'end', text: '', start: n, end: n, value: undefined, isFloat: undefined });
   return tokens;
 }
 
@@ -159,12 +198,13 @@ function scanIdContinue(text: string, j: number): number {
   return j;
 }
 
-/** Pushes the identifier text[i..j) (a name, a keyword, or a string prefix with its string); returns the next offset. */
-function word(text: string, i: number, j: number, tokens: Token[], where?: string): number {
+/**
+ * The word text[i..j) (one or two letters) followed by a quote: a string with a prefix (r'..' is fine,
+ * bytes and f-strings are not), or else just a name. Returns the next offset.
+ */
+function prefixedString(text: string, i: number, j: number, tokens: Token[], where?: string): number {
   const w = text.slice(i, j);
-  // string prefixes: r'..' is fine, bytes and f-strings are not
-  const q = text.charCodeAt(j);
-  if ((q === C_QUOTE1 || q === C_QUOTE2) && isPrefixWord(w)) {
+  if (isPrefixWord(w)) {
     const lower = w.toLowerCase();
     if (lower.includes('b') || lower.includes('f')) {
       throw syntaxError(`${lower.includes('b') ? 'bytes' : 'f-string'} literals are not supported`, i, text, where);
@@ -174,7 +214,7 @@ function word(text: string, i: number, j: number, tokens: Token[], where?: strin
     tokens.push(tok);
     return tok.end;
   }
-  tokens.push(token(KEYWORDS.has(w) ? 'keyword' : 'name', w, i, j));
+  tokens.push({ kind: KEYWORDS.has(w) ? 'keyword' : 'name', text: w, start: i, end: j, value: undefined, isFloat: undefined });
   return j;
 }
 
@@ -193,13 +233,13 @@ function isDigitOf(c: number, radix: number): boolean {
 
 /** Reads `digit (['_'] digit)*` starting at i; returns the end offset (i when there is no digit). */
 function readDigits(text: string, i: number, radix: number, where?: string): number {
-  if (!isDigitOf(text.charCodeAt(i), radix)) return i;
+  if (i >= text.length || !isDigitOf(text.charCodeAt(i), radix)) return i;
   let j = i + 1;
   while (j < text.length) {
     const c = text.charCodeAt(j);
     if (isDigitOf(c, radix)) { j++; continue; }
     if (c === C_UNDERSCORE) {
-      if (!isDigitOf(text.charCodeAt(j + 1), radix)) throw syntaxError('invalid number literal (misplaced "_")', j, text, where);
+      if (j + 1 >= text.length || !isDigitOf(text.charCodeAt(j + 1), radix)) throw syntaxError('invalid number literal (misplaced "_")', j, text, where);
       j++;
       continue;
     }
@@ -230,11 +270,11 @@ function readNumber(text: string, start: number, where?: string): Token {
   } else {
     const intEnd = readDigits(text, i, 10, where);
     i = intEnd;
-    if (text.charCodeAt(i) === C_DOT) {
+    if (i < text.length && text.charCodeAt(i) === C_DOT) {
       isFloat = true;
       i = readDigits(text, i + 1, 10, where);
     }
-    const e = text.charCodeAt(i);
+    const e = i < text.length ? text.charCodeAt(i) : 0;
     if (e === 101 || e === 69) { // e E
       let j = i + 1;
       if (text[j] === '+' || text[j] === '-') j++;
@@ -251,7 +291,7 @@ function readNumber(text: string, start: number, where?: string): Token {
     value = Number(raw);
   }
   // `1if x else 2` is legal Python (a keyword may follow a number); `12abc` or `1j` is not.
-  const nc = text.charCodeAt(i);
+  const nc = i < text.length ? text.charCodeAt(i) : 0;
   if (i < text.length && (nc < 128 ? isAsciiIdContinue(nc) : ID_CONTINUE.test(text[i]))) {
     const next = text[i];
     const m = /^[\p{ID_Continue}]+/u.exec(text.slice(i));
