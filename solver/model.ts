@@ -50,10 +50,14 @@ const MAX_INT = 2 ** 53 - 1;
 export function buildModel(spec: SpaceSpec, where = 'spec'): Model {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new UserError('a search-space spec must be a JSON object', where);
   const constants: Record<string, Value> = {};
-  for (const [k, v] of Object.entries(spec.constants ?? {})) {
-    checkName(k, `${where}.constants`);
-    if (!isValue(v)) throw new UserError(`constant ${k} must be a number, string or boolean, not ${JSON.stringify(v)}`, `${where}.constants.${k}`);
-    constants[k] = v;
+  let hasConstants = false;
+  if (spec.constants !== undefined && spec.constants !== null) {
+    for (const [k, v] of Object.entries(spec.constants)) {
+      checkName(k, `${where}.constants`);
+      if (!isValue(v)) throw new UserError(`constant ${k} must be a number, string or boolean, not ${JSON.stringify(v)}`, `${where}.constants.${k}`);
+      constants[k] = v;
+      hasConstants = true;
+    }
   }
   if (typeof spec.parameters !== 'object' || spec.parameters === null || Array.isArray(spec.parameters)) {
     throw new UserError('"parameters" must be an object mapping names to value lists or {"min", "max"}', where);
@@ -71,7 +75,6 @@ export function buildModel(spec: SpaceSpec, where = 'spec'): Model {
   }
   if (params.length === 0) throw new UserError('"parameters" is empty', where);
 
-  const hasConstants = Object.keys(constants).length > 0;
   const known = (n: string) => index.has(n) || n in constants;
   const knownList = () => [...index.keys(), ...Object.keys(constants)].join(', ');
   const rawConstraints = spec.constraints ?? [];

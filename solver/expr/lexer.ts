@@ -23,6 +23,8 @@ const KEYWORDS = new Set([
   'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
 ]);
 
+const MAX_KEYWORD_LENGTH = Math.max(...[...KEYWORDS].map((k) => k.length));
+
 const ID_START = /[\p{ID_Start}_]/u;
 const ID_CONTINUE = /[\p{ID_Continue}]/u;
 
@@ -113,7 +115,9 @@ export function tokenize(text: string, where?: string): Token[] {
         continue;
       }
       const w = text.slice(i, j);
-      tokens.push({ kind: KEYWORDS.has(w) ? 'keyword' : 'name', text: w, start: i, end: j, value: undefined, isFloat: undefined });
+      // no keyword is longer than 8 letters (parameter names often are): skip the set lookup for those
+      const kw = j - i <= MAX_KEYWORD_LENGTH && KEYWORDS.has(w);
+      tokens.push({ kind: kw ? 'keyword' : 'name', text: w, start: i, end: j, value: undefined, isFloat: undefined });
       i = j;
       continue;
     }

@@ -124,12 +124,8 @@ export class Parser {
    * Refuses trees too deep to walk recursively. A node's depth is at most the number of nodes made so
    * far, so depths are only worked out (and remembered) once that number passes the limit.
    */
-  private made<T extends Expr>(node: T, children: readonly Expr[]): T {
-    if (++this.nodes <= MAX_TREE_DEPTH) return node;
-    let d = 0;
-    for (const c of children) d = Math.max(d, this.depthOf(c));
-    if (d + 1 > MAX_TREE_DEPTH) this.error('expression is too long or nested too deeply', node.start);
-    (this.depth ??= new WeakMap()).set(node, d + 1);
+  private made<T extends Expr>(node: T): T {
+    if (++this.nodes > MAX_TREE_DEPTH && this.depthOf(node) > MAX_TREE_DEPTH) this.error('expression is too long or nested too deeply', node.start);
     return node;
   }
 
@@ -178,7 +174,7 @@ export class Parser {
     this.enter(elseTok.start);
     const orElse = this.parseExpr();
     this.leave();
-    return this.made({ kind: 'ternary', test, then: body, else: orElse, start: this.startOf(body), end: this.endOf(orElse) }, [test, body, orElse]);
+    return this.made({ kind: 'ternary', test, then: body, else: orElse, start: this.startOf(body), end: this.endOf(orElse) });
   }
 
   parseDisjunction(): Expr {
@@ -193,7 +189,8 @@ export class Parser {
   }
 
   private parseConjunction(): Expr {
-    const first = this.parseInversion();
+    // parseInversion only when there is a `not` (one call less per operand)
+    const first = this.isKeyword('not') ? this.parseInversion() : this.parseComparison();
     if (!this.isKeyword('and')) return first;
     const args = [first];
     while (this.isKeyword('and')) {
@@ -204,7 +201,7 @@ export class Parser {
   }
 
   private boolOp(op: 'and' | 'or', args: Expr[]): Expr {
-    return this.made({ kind: 'boolop', op, args, start: this.startOf(args[0]), end: this.endOf(args[args.length - 1]) }, args);
+    return this.made({ kind: 'boolop', op, args, start: this.startOf(args[0]), end: this.endOf(args[args.length - 1]) });
   }
 
   private parseInversion(): Expr {
@@ -213,7 +210,7 @@ export class Parser {
       this.enter(t.start);
       const arg = this.parseInversion();
       this.leave();
-      return this.made({ kind: 'unary', op: 'not', arg, start: t.start, end: this.endOf(arg) }, [arg]);
+      return this.made({ kind: 'unary', op: 'not', arg, start: t.start, end: this.endOf(arg) });
     }
     return this.parseComparison();
   }
@@ -246,7 +243,7 @@ export class Parser {
       operands.push(this.parseSum());
       op = this.compareOp();
     }
-    return this.made({ kind: 'compare', ops, operands, start: this.startOf(first), end: this.endOf(operands[operands.length - 1]) }, operands);
+    return this.made({ kind: 'compare', ops, operands, start: this.startOf(first), end: this.endOf(operands[operands.length - 1]) });
   }
 
   private parseSum(): Expr {
@@ -256,19 +253,27 @@ export class Parser {
       if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-')) break;
       const op = this.next().text as '+' | '-';
       const right = this.parseTerm();
-      left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) }, [left, right]);
+      left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) });
     }
     return left;
   }
 
   private parseTerm(): Expr {
-    let left = this.parseFactor();
+    const first = this.parseFactor();
+    const t = this.cur();
+    // most factors stand alone: only a term operator needs the loop
+    if (t.kind !== 'op' || (t.text !== '*' && t.text !== '/' && t.text !== '//' && t.text !== '%')) return first;
+    return this.parseTermRest(first);
+  }
+
+  private parseTermRest(first: Expr): Expr {
+    let left = first;
     for (;;) {
       const t = this.cur();
       if (t.kind !== 'op' || (t.text !== '*' && t.text !== '/' && t.text !== '//' && t.text !== '%')) break;
       const op = this.next().text as '*' | '/' | '//' | '%';
       const right = this.parseFactor();
-      left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) }, [left, right]);
+      left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) });
     }
     return left;
   }
@@ -281,26 +286,33 @@ export class Parser {
       this.enter(t.start);
       const arg = this.parseFactor();
       this.leave();
-      return this.made({ kind: 'unary', op: t.text as '+' | '-', arg, start: t.start, end: this.endOf(arg) }, [arg]);
+      return this.made({ kind: 'unary', op: t.text as '+' | '-', arg, start: t.start, end: this.endOf(arg) });
     }
-    return this.parsePower();
-  }
-
-  /** power: primary ['**' factor] — right-associative, and `2**-1` allowed. */
-  private parsePower(): Expr {
+    // power: primary ['**' factor] — right-associative, and `2**-1` allowed.
     const base = this.parsePrimary();
     if (!this.isOp('**')) return base;
     const t = this.next();
     this.enter(t.start);
     const exp = this.parseFactor();
     this.leave();
-    return this.made({ kind: 'binary', op: '**', left: base, right: exp, start: this.startOf(base), end: this.endOf(exp) }, [base, exp]);
+    return this.made({ kind: 'binary', op: '**', left: base, right: exp, start: this.startOf(base), end: this.endOf(exp) });
   }
 
   private parsePrimary(): Expr {
-    const t = this.peek();
-    if (t.kind === 'name' && this.isOp('(', 1)) return this.parseCall();
-    const atom = this.parseAtom();
+    const t = this.cur();
+    let atom: Expr;
+    if (t.kind === 'name') {
+      // t is not the 'end' token, so there is a token after it
+      const after = this.tokens[this.pos + 1];
+      if (after.kind === 'op' && after.text === '(') return this.parseCall();
+      this.pos++;
+      atom = this.made({ kind: 'name', name: t.text, start: t.start, end: t.end });
+    } else if (t.kind === 'num') {
+      this.pos++;
+      atom = this.made({ kind: 'num', value: t.value as number, isFloat: t.isFloat === true, start: t.start, end: t.end });
+    } else {
+      atom = this.parseAtom();
+    }
     // Attribute access, subscripts and calls on anything but a plain function name are not supported.
     const n = this.cur();
     if (n.kind === 'op' && (n.text === '(' || n.text === '[' || n.text === '.')) this.unexpected();
@@ -330,7 +342,7 @@ export class Parser {
       this.error(`${fn}() takes ${want} argument${want === '1' ? '' : 's'} (${args.length} given)`, nameTok.start);
     }
     if (this.isOp('(') || this.isOp('[') || this.isOp('.')) this.unexpected();
-    return this.made({ kind: 'call', fn: fn as CallName, args, start: nameTok.start, end: close.end }, args);
+    return this.made({ kind: 'call', fn: fn as CallName, args, start: nameTok.start, end: close.end });
   }
 
   private parseAtom(): Expr {
@@ -338,7 +350,7 @@ export class Parser {
     switch (t.kind) {
       case 'num':
         this.next();
-        return this.made({ kind: 'num', value: t.value as number, isFloat: t.isFloat === true, start: t.start, end: t.end }, []);
+        return this.made({ kind: 'num', value: t.value as number, isFloat: t.isFloat === true, start: t.start, end: t.end });
       case 'str': {
         this.next();
         let value = t.value as string;
@@ -348,15 +360,15 @@ export class Parser {
           value += s.value as string;
           end = s.end;
         }
-        return this.made({ kind: 'str', value, start: t.start, end }, []);
+        return this.made({ kind: 'str', value, start: t.start, end });
       }
       case 'name':
         this.next();
-        return this.made({ kind: 'name', name: t.text, start: t.start, end: t.end }, []);
+        return this.made({ kind: 'name', name: t.text, start: t.start, end: t.end });
       case 'keyword':
         if (t.text === 'True' || t.text === 'False') {
           this.next();
-          return this.made({ kind: 'bool', value: t.text === 'True', start: t.start, end: t.end }, []);
+          return this.made({ kind: 'bool', value: t.text === 'True', start: t.start, end: t.end });
         }
         return this.unexpected(t);
       case 'op':
@@ -376,7 +388,7 @@ export class Parser {
       const close = this.next();
       this.leave();
       this.sawList = true;
-      return this.made({ kind: 'list', items: [], start: open.start, end: close.end }, []);
+      return this.made({ kind: 'list', items: [], start: open.start, end: close.end });
     }
     const first = this.parseExpr();
     if (this.isOp(')')) {
@@ -396,7 +408,7 @@ export class Parser {
     const close = this.expectOp(')');
     this.leave();
     this.sawList = true;
-    return this.made({ kind: 'list', items, start: open.start, end: close.end }, items);
+    return this.made({ kind: 'list', items, start: open.start, end: close.end });
   }
 
   private parseListDisplay(): ListNode {
@@ -412,7 +424,7 @@ export class Parser {
     const close = this.expectOp(']');
     this.leave();
     this.sawList = true;
-    return this.made({ kind: 'list', items, start: open.start, end: close.end }, items);
+    return this.made({ kind: 'list', items, start: open.start, end: close.end });
   }
 
   /**
