@@ -26,14 +26,69 @@ export function children(e: Expr): readonly Expr[] {
 
 /** Distinct names, in order of first appearance in the text. */
 export function freeNames(expr: Expr): string[] {
-  const seen = new Set<string>();
-  const visit = (e: Expr): void => {
-    if (e.kind === 'name') seen.add(e.name);
-    else if (e.kind === 'ternary') [e.then, e.test, e.else].forEach(visit); // text order, not evaluation order
-    else for (const c of children(e)) visit(c);
-  };
-  visit(expr);
-  return [...seen];
+  const out: string[] = [];
+  collectNames(expr, out);
+  return out;
+}
+
+function collectNames(e: Expr, out: string[]): void {
+  switch (e.kind) {
+    case 'name':
+      // a linear scan: expressions name few parameters, and this keeps the walk allocation-free
+      if (!out.includes(e.name)) out.push(e.name);
+      return;
+    case 'unary': collectNames(e.arg, out); return;
+    case 'binary': collectNames(e.left, out); collectNames(e.right, out); return;
+    case 'ternary': // text order, not evaluation order
+      collectNames(e.then, out); collectNames(e.test, out); collectNames(e.else, out); return;
+    case 'compare': for (const c of e.operands) collectNames(c, out); return;
+    case 'boolop': case 'call': for (const c of e.args) collectNames(c, out); return;
+    case 'list': for (const c of e.items) collectNames(c, out); return;
+    default: return;
+  }
+}
+
+/**
+ * Pushes the free names of `expr` onto `names` (as freeNames does, skipping those already there) and
+ * says whether the tree is settled: nothing in it folds, so substitute(expr, constants) returns `expr`
+ * itself whenever none of its names is one of the constants. One walk for both, for buildModel.
+ */
+export function collectNamesSettled(e: Expr, names: string[]): boolean {
+  switch (e.kind) {
+    case 'name':
+      if (!names.includes(e.name)) names.push(e.name);
+      return true;
+    case 'num': case 'str': case 'bool':
+      return true;
+    case 'unary':
+      return collectNamesSettled(e.arg, names) && !isConstChild(e.arg);
+    case 'binary': {
+      const left = collectNamesSettled(e.left, names);
+      const right = collectNamesSettled(e.right, names);
+      return left && right && !(isConstChild(e.left) && isConstChild(e.right));
+    }
+    case 'ternary': { // names in text order
+      const then = collectNamesSettled(e.then, names);
+      const test = collectNamesSettled(e.test, names);
+      const orElse = collectNamesSettled(e.else, names);
+      return then && test && orElse && !isLiteral(e.test) && !allChildrenConst(e);
+    }
+    case 'compare': return collectAll(e.operands, names) && !allChildrenConst(e);
+    case 'call': return collectAll(e.args, names) && !allChildrenConst(e);
+    case 'list': return collectAll(e.items, names);
+    case 'boolop': {
+      // a literal operand before the last one decides or vanishes; fewer than two operands collapse
+      let settled = collectAll(e.args, names) && e.args.length >= 2;
+      for (let i = 0; i < e.args.length - 1; i++) if (isLiteral(e.args[i])) settled = false;
+      return settled;
+    }
+  }
+}
+
+function collectAll(items: readonly Expr[], names: string[]): boolean {
+  let settled = true;
+  for (const c of items) if (!collectNamesSettled(c, names)) settled = false;
+  return settled;
 }
 
 function literal(value: Value, span: { start: number; end: number }): NumNode | StrNode | BoolNode {
@@ -43,8 +98,53 @@ function literal(value: Value, span: { start: number; end: number }): NumNode | 
   return { kind: 'bool', value, start, end };
 }
 
+/** The literal `value` in place of `e`: e's span, and its parentheses when it had some. */
+function literalFor(value: Value, e: Expr): NumNode | StrNode | BoolNode {
+  const lit = literal(value, e);
+  if (e.outerStart !== undefined) { lit.outerStart = e.outerStart; lit.outerEnd = e.outerEnd; }
+  return lit;
+}
+
 function isLiteral(e: Expr): e is NumNode | StrNode | BoolNode {
   return e.kind === 'num' || e.kind === 'str' || e.kind === 'bool';
+}
+
+/** A child that a constant node may have: a literal, or a list display of literals. */
+function isConstChild(c: Expr): boolean {
+  if (isLiteral(c)) return true;
+  if (c.kind !== 'list') return false;
+  for (const item of c.items) if (!isLiteral(item)) return false;
+  return true;
+}
+
+/** Whether every child of `e` is constant (then `e` itself can be evaluated now). */
+function allChildrenConst(e: Expr): boolean {
+  switch (e.kind) {
+    case 'unary': return isConstChild(e.arg);
+    case 'binary': return isConstChild(e.left) && isConstChild(e.right);
+    case 'ternary': return isConstChild(e.test) && isConstChild(e.then) && isConstChild(e.else);
+    case 'compare': for (const c of e.operands) if (!isConstChild(c)) return false; return true;
+    case 'boolop': case 'call': for (const c of e.args) if (!isConstChild(c)) return false; return true;
+    case 'list': for (const c of e.items) if (!isConstChild(c)) return false; return true;
+    default: return true;
+  }
+}
+
+/**
+ * `items` folded; the same array when nothing changed, so unchanged sub-trees are shared, not copied.
+ * `certainUpTo`: items at this index and beyond are evaluated only conditionally.
+ */
+function foldAll(items: Expr[], fold: (e: Expr, certain: boolean) => Expr, certain: boolean, certainUpTo: number): Expr[] {
+  let out: Expr[] | null = null;
+  for (let i = 0; i < items.length; i++) {
+    const f = fold(items[i], certain && i < certainUpTo);
+    if (out === null) {
+      if (f === items[i]) continue;
+      out = items.slice(0, i);
+    }
+    out.push(f);
+  }
+  return out ?? items;
 }
 
 /**
@@ -53,60 +153,75 @@ function isLiteral(e: Expr): e is NumNode | StrNode | BoolNode {
  * (`1/0`) is a spec error: UserError naming the position (and the text, when `source` is given) —
  * but only where Python would certainly evaluate it: under a short-circuit (`x > 0 or 1/0 > 0`) or a
  * conditional branch it stays unfolded, and raises (making the configuration invalid) only if reached.
+ * Sub-trees that nothing changes are returned as they are (trees are never mutated), not copied.
  */
 export function substitute(expr: Expr, constants: Readonly<Record<string, Value>>, source?: string, where?: string): Expr {
   const fold = (e: Expr, certain = true): Expr => {
-    const keep = { start: e.start, end: e.end, ...(e.outerStart !== undefined ? { outerStart: e.outerStart, outerEnd: e.outerEnd } : {}) };
     let out: Expr;
     switch (e.kind) {
       case 'name':
-        return Object.hasOwn(constants, e.name) ? { ...literal(constants[e.name], e), ...keep } : e;
+        return Object.hasOwn(constants, e.name) ? literalFor(constants[e.name], e) : e;
       case 'num':
       case 'str':
       case 'bool':
         return e;
-      case 'unary':
-        out = { ...e, arg: fold(e.arg, certain) };
+      case 'unary': {
+        const arg = fold(e.arg, certain);
+        out = arg === e.arg ? e : { ...e, arg };
         break;
-      case 'binary':
-        out = { ...e, left: fold(e.left, certain), right: fold(e.right, certain) };
+      }
+      case 'binary': {
+        const left = fold(e.left, certain);
+        const right = fold(e.right, certain);
+        out = left === e.left && right === e.right ? e : { ...e, left, right };
         break;
-      case 'compare':
+      }
+      case 'compare': {
         // in a chain, operands after the second are evaluated only if the links before them hold
-        out = { ...e, operands: e.operands.map((o, i) => fold(o, certain && i < 2)) };
+        const operands = foldAll(e.operands, fold, certain, 2);
+        out = operands === e.operands ? e : { ...e, operands };
         break;
-      case 'call':
-        out = { ...e, args: e.args.map((a) => fold(a, certain)) };
+      }
+      case 'call': {
+        const args = foldAll(e.args, fold, certain, Infinity);
+        out = args === e.args ? e : { ...e, args };
         break;
-      case 'list':
-        return { ...e, items: e.items.map((a) => fold(a, certain)) };
+      }
+      case 'list': {
+        const items = foldAll(e.items, fold, certain, Infinity);
+        return items === e.items ? e : { ...e, items };
+      }
       case 'boolop': {
         // A constant operand decides statically: in `and`, truthy ones (not last) vanish and a falsy
         // one ends the chain; mirrored for `or`. Evaluation order and errors are unchanged.
         const args: Expr[] = [];
+        let same = true;
         let sure = certain; // operands after an undecided one are evaluated only conditionally
         for (let i = 0; i < e.args.length; i++) {
           const f = fold(e.args[i], sure);
+          if (f !== e.args[i]) same = false;
           // a non-deciding constant vanishes, unless it is the last operand (which is the result)
-          if (i < e.args.length - 1 && isLiteral(f) && truthy(f.value) === (e.op === 'and')) continue;
+          if (i < e.args.length - 1 && isLiteral(f) && truthy(f.value) === (e.op === 'and')) { same = false; continue; }
           args.push(f);
           if (isLiteral(f)) break;
           sure = false;
         }
         if (args.length === 1) return args[0];
-        out = { ...e, args };
+        out = same && args.length === e.args.length ? e : { ...e, args };
         break;
       }
       case 'ternary': {
         const test = fold(e.test, certain);
         if (isLiteral(test)) return fold(truthy(test.value) ? e.then : e.else, certain);
-        out = { ...e, test, then: fold(e.then, false), else: fold(e.else, false) };
+        const then = fold(e.then, false);
+        const orElse = fold(e.else, false);
+        out = test === e.test && then === e.then && orElse === e.else ? e : { ...e, test, then, else: orElse };
         break;
       }
     }
-    if (!children(out).every((c) => isLiteral(c) || (c.kind === 'list' && c.items.every(isLiteral)))) return out;
+    if (!allChildrenConst(out)) return out;
     try {
-      return { ...literal(evaluate(out, () => { throw new Error('unreachable: constant sub-tree'); }), e), ...keep };
+      return literalFor(evaluate(out, () => { throw new Error('unreachable: constant sub-tree'); }), e);
     } catch (err) {
       if (!(err instanceof PyRuntimeError)) throw err;
       if (!certain) return out;
@@ -127,15 +242,25 @@ function outer(e: Expr): { start: number; end: number } {
  * (`a < b <= c` → `a < b`, `b <= c`), recursively. Spans stay on the user's text.
  */
 export function splitConjuncts(expr: Expr): Expr[] {
-  if (expr.kind === 'boolop' && expr.op === 'and') return expr.args.flatMap(splitConjuncts);
+  const out: Expr[] = [];
+  pushConjuncts(expr, out);
+  return out;
+}
+
+function pushConjuncts(expr: Expr, out: Expr[]): void {
+  if (expr.kind === 'boolop' && expr.op === 'and') {
+    for (const a of expr.args) pushConjuncts(a, out);
+    return;
+  }
   if (expr.kind === 'compare' && expr.ops.length > 1) {
-    return expr.ops.map((op, i) => {
+    for (let i = 0; i < expr.ops.length; i++) {
       const a = expr.operands[i];
       const b = expr.operands[i + 1];
-      return { kind: 'compare', ops: [op], operands: [a, b], start: outer(a).start, end: outer(b).end } as Expr;
-    });
+      out.push({ kind: 'compare', ops: [expr.ops[i]], operands: [a, b], start: outer(a).start, end: outer(b).end });
+    }
+    return;
   }
-  return [expr];
+  out.push(expr);
 }
 
 export interface LinearForm { terms: Map<string, number>; constant: number }

@@ -26,7 +26,7 @@ export function parseExpression(text: string, where?: string): Expr {
   const p = new Parser(text, where);
   const e = p.parseExpr();
   p.expectEnd();
-  p.checkListPositions(e);
+  p.checkLists(e);
   return e;
 }
 
@@ -54,7 +54,12 @@ export class Parser {
   private readonly tokens: Token[];
   private pos = 0;
   private nesting = 0;
-  private readonly depth = new WeakMap<Expr, number>();
+  /** nodes made so far: while at most MAX_TREE_DEPTH, no tree can be too deep and depths need no bookkeeping */
+  private nodes = 0;
+  /** tree depth of nodes, filled in only once `nodes` passes MAX_TREE_DEPTH */
+  private depth: WeakMap<Expr, number> | null = null;
+  /** whether a list node was made; without one there is nothing for checkListPositions to find */
+  private sawList = false;
 
   constructor(readonly text: string, readonly where?: string) {
     this.tokens = tokenize(text, where);
@@ -66,6 +71,11 @@ export class Parser {
     return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)];
   }
 
+  /** The current token (the 'end' token once everything is read). */
+  private cur(): Token {
+    return this.tokens[this.pos];
+  }
+
   private next(): Token {
     const t = this.tokens[this.pos];
     if (this.pos < this.tokens.length - 1) this.pos++;
@@ -73,12 +83,12 @@ export class Parser {
   }
 
   private isOp(op: string, offset = 0): boolean {
-    const t = this.peek(offset);
+    const t = offset === 0 ? this.tokens[this.pos] : this.peek(offset);
     return t.kind === 'op' && t.text === op;
   }
 
   private isKeyword(kw: string, offset = 0): boolean {
-    const t = this.peek(offset);
+    const t = offset === 0 ? this.tokens[this.pos] : this.peek(offset);
     return t.kind === 'keyword' && t.text === kw;
   }
 
@@ -110,13 +120,37 @@ export class Parser {
     this.nesting--;
   }
 
-  /** Records a new node's depth and refuses trees too deep to walk recursively. */
-  private made<T extends Expr>(node: T, children: readonly Expr[]): T {
-    let d = 0;
-    for (const c of children) d = Math.max(d, this.depth.get(c) ?? 1);
-    if (d + 1 > MAX_TREE_DEPTH) this.error('expression is too long or nested too deeply', node.start);
-    this.depth.set(node, d + 1);
+  /**
+   * Refuses trees too deep to walk recursively. A node's depth is at most the number of nodes made so
+   * far, so depths are only worked out (and remembered) once that number passes the limit.
+   */
+  private made<T extends Expr>(node: T): T {
+    if (++this.nodes > MAX_TREE_DEPTH && this.depthOf(node) > MAX_TREE_DEPTH) this.error('expression is too long or nested too deeply', node.start);
     return node;
+  }
+
+  /** Depth of a node already made (so at most MAX_TREE_DEPTH: the recursion is bounded). */
+  private depthOf(e: Expr): number {
+    const depth = (this.depth ??= new WeakMap());
+    const known = depth.get(e);
+    if (known !== undefined) return known;
+    let d = 0;
+    switch (e.kind) {
+      case 'unary': d = this.depthOf(e.arg); break;
+      case 'binary': d = Math.max(this.depthOf(e.left), this.depthOf(e.right)); break;
+      case 'ternary': d = Math.max(this.depthOf(e.test), this.depthOf(e.then), this.depthOf(e.else)); break;
+      case 'compare': for (const c of e.operands) d = Math.max(d, this.depthOf(c)); break;
+      case 'boolop': case 'call': for (const c of e.args) d = Math.max(d, this.depthOf(c)); break;
+      case 'list': for (const c of e.items) d = Math.max(d, this.depthOf(c)); break;
+      default: break;
+    }
+    depth.set(e, d + 1);
+    return d + 1;
+  }
+
+  /** checkListPositions, skipped when this parser made no list (then it has nothing to find). */
+  checkLists(e: Expr): void {
+    if (this.sawList) this.checkListPositions(e);
   }
 
   private startOf(e: Expr): number {
@@ -140,26 +174,34 @@ export class Parser {
     this.enter(elseTok.start);
     const orElse = this.parseExpr();
     this.leave();
-    return this.made({ kind: 'ternary', test, then: body, else: orElse, start: this.startOf(body), end: this.endOf(orElse) }, [test, body, orElse]);
+    return this.made({ kind: 'ternary', test, then: body, else: orElse, start: this.startOf(body), end: this.endOf(orElse) });
   }
 
   parseDisjunction(): Expr {
-    return this.parseBoolOp('or', () => this.parseConjunction());
+    const first = this.parseConjunction();
+    if (!this.isKeyword('or')) return first;
+    const args = [first];
+    while (this.isKeyword('or')) {
+      this.next();
+      args.push(this.parseConjunction());
+    }
+    return this.boolOp('or', args);
   }
 
   private parseConjunction(): Expr {
-    return this.parseBoolOp('and', () => this.parseInversion());
+    // parseInversion only when there is a `not` (one call less per operand)
+    const first = this.isKeyword('not') ? this.parseInversion() : this.parseComparison();
+    if (!this.isKeyword('and')) return first;
+    const args = [first];
+    while (this.isKeyword('and')) {
+      this.next();
+      args.push(this.parseInversion());
+    }
+    return this.boolOp('and', args);
   }
 
-  private parseBoolOp(op: 'and' | 'or', operand: () => Expr): Expr {
-    const first = operand();
-    if (!this.isKeyword(op)) return first;
-    const args = [first];
-    while (this.isKeyword(op)) {
-      this.next();
-      args.push(operand());
-    }
-    return this.made({ kind: 'boolop', op, args, start: this.startOf(first), end: this.endOf(args[args.length - 1]) }, args);
+  private boolOp(op: 'and' | 'or', args: Expr[]): Expr {
+    return this.made({ kind: 'boolop', op, args, start: this.startOf(args[0]), end: this.endOf(args[args.length - 1]) });
   }
 
   private parseInversion(): Expr {
@@ -168,15 +210,21 @@ export class Parser {
       this.enter(t.start);
       const arg = this.parseInversion();
       this.leave();
-      return this.made({ kind: 'unary', op: 'not', arg, start: t.start, end: this.endOf(arg) }, [arg]);
+      return this.made({ kind: 'unary', op: 'not', arg, start: t.start, end: this.endOf(arg) });
     }
     return this.parseComparison();
   }
 
   private compareOp(): CompareOp | undefined {
-    const t = this.peek();
-    if (t.kind === 'op' && ['<', '<=', '>', '>=', '==', '!='].includes(t.text)) return t.text as CompareOp;
-    if (t.kind === 'keyword' && t.text === 'in') return 'in';
+    const t = this.cur();
+    if (t.kind === 'op') {
+      switch (t.text) {
+        case '<': case '<=': case '>': case '>=': case '==': case '!=': return t.text;
+        default: return undefined;
+      }
+    }
+    if (t.kind !== 'keyword') return undefined;
+    if (t.text === 'in') return 'in';
     if (t.kind === 'keyword' && t.text === 'not' && this.isKeyword('in', 1)) return 'not in';
     if (t.kind === 'keyword' && t.text === 'is') this.unexpected(t);
     return undefined;
@@ -195,58 +243,79 @@ export class Parser {
       operands.push(this.parseSum());
       op = this.compareOp();
     }
-    return this.made({ kind: 'compare', ops, operands, start: this.startOf(first), end: this.endOf(operands[operands.length - 1]) }, operands);
+    return this.made({ kind: 'compare', ops, operands, start: this.startOf(first), end: this.endOf(operands[operands.length - 1]) });
   }
 
   private parseSum(): Expr {
     let left = this.parseTerm();
-    while (this.isOp('+') || this.isOp('-')) {
+    for (;;) {
+      const t = this.cur();
+      if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-')) break;
       const op = this.next().text as '+' | '-';
       const right = this.parseTerm();
-      left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) }, [left, right]);
+      left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) });
     }
     return left;
   }
 
   private parseTerm(): Expr {
-    let left = this.parseFactor();
-    while (this.isOp('*') || this.isOp('/') || this.isOp('//') || this.isOp('%')) {
+    const first = this.parseFactor();
+    const t = this.cur();
+    // most factors stand alone: only a term operator needs the loop
+    if (t.kind !== 'op' || (t.text !== '*' && t.text !== '/' && t.text !== '//' && t.text !== '%')) return first;
+    return this.parseTermRest(first);
+  }
+
+  private parseTermRest(first: Expr): Expr {
+    let left = first;
+    for (;;) {
+      const t = this.cur();
+      if (t.kind !== 'op' || (t.text !== '*' && t.text !== '/' && t.text !== '//' && t.text !== '%')) break;
       const op = this.next().text as '*' | '/' | '//' | '%';
       const right = this.parseFactor();
-      left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) }, [left, right]);
+      left = this.made({ kind: 'binary', op, left, right, start: this.startOf(left), end: this.endOf(right) });
     }
     return left;
   }
 
   /** factor: ('+'|'-') factor | power — so `-2**2` is -(2**2). */
   private parseFactor(): Expr {
-    if (this.isOp('+') || this.isOp('-')) {
+    const t0 = this.cur();
+    if (t0.kind === 'op' && (t0.text === '+' || t0.text === '-')) {
       const t = this.next();
       this.enter(t.start);
       const arg = this.parseFactor();
       this.leave();
-      return this.made({ kind: 'unary', op: t.text as '+' | '-', arg, start: t.start, end: this.endOf(arg) }, [arg]);
+      return this.made({ kind: 'unary', op: t.text as '+' | '-', arg, start: t.start, end: this.endOf(arg) });
     }
-    return this.parsePower();
-  }
-
-  /** power: primary ['**' factor] — right-associative, and `2**-1` allowed. */
-  private parsePower(): Expr {
+    // power: primary ['**' factor] — right-associative, and `2**-1` allowed.
     const base = this.parsePrimary();
     if (!this.isOp('**')) return base;
     const t = this.next();
     this.enter(t.start);
     const exp = this.parseFactor();
     this.leave();
-    return this.made({ kind: 'binary', op: '**', left: base, right: exp, start: this.startOf(base), end: this.endOf(exp) }, [base, exp]);
+    return this.made({ kind: 'binary', op: '**', left: base, right: exp, start: this.startOf(base), end: this.endOf(exp) });
   }
 
   private parsePrimary(): Expr {
-    const t = this.peek();
-    if (t.kind === 'name' && this.isOp('(', 1)) return this.parseCall();
-    const atom = this.parseAtom();
+    const t = this.cur();
+    let atom: Expr;
+    if (t.kind === 'name') {
+      // t is not the 'end' token, so there is a token after it
+      const after = this.tokens[this.pos + 1];
+      if (after.kind === 'op' && after.text === '(') return this.parseCall();
+      this.pos++;
+      atom = this.made({ kind: 'name', name: t.text, start: t.start, end: t.end });
+    } else if (t.kind === 'num') {
+      this.pos++;
+      atom = this.made({ kind: 'num', value: t.value as number, isFloat: t.isFloat === true, start: t.start, end: t.end });
+    } else {
+      atom = this.parseAtom();
+    }
     // Attribute access, subscripts and calls on anything but a plain function name are not supported.
-    if (this.isOp('(') || this.isOp('[') || this.isOp('.')) this.unexpected();
+    const n = this.cur();
+    if (n.kind === 'op' && (n.text === '(' || n.text === '[' || n.text === '.')) this.unexpected();
     return atom;
   }
 
@@ -273,7 +342,7 @@ export class Parser {
       this.error(`${fn}() takes ${want} argument${want === '1' ? '' : 's'} (${args.length} given)`, nameTok.start);
     }
     if (this.isOp('(') || this.isOp('[') || this.isOp('.')) this.unexpected();
-    return this.made({ kind: 'call', fn: fn as CallName, args, start: nameTok.start, end: close.end }, args);
+    return this.made({ kind: 'call', fn: fn as CallName, args, start: nameTok.start, end: close.end });
   }
 
   private parseAtom(): Expr {
@@ -281,7 +350,7 @@ export class Parser {
     switch (t.kind) {
       case 'num':
         this.next();
-        return this.made({ kind: 'num', value: t.value as number, isFloat: t.isFloat === true, start: t.start, end: t.end }, []);
+        return this.made({ kind: 'num', value: t.value as number, isFloat: t.isFloat === true, start: t.start, end: t.end });
       case 'str': {
         this.next();
         let value = t.value as string;
@@ -291,15 +360,15 @@ export class Parser {
           value += s.value as string;
           end = s.end;
         }
-        return this.made({ kind: 'str', value, start: t.start, end }, []);
+        return this.made({ kind: 'str', value, start: t.start, end });
       }
       case 'name':
         this.next();
-        return this.made({ kind: 'name', name: t.text, start: t.start, end: t.end }, []);
+        return this.made({ kind: 'name', name: t.text, start: t.start, end: t.end });
       case 'keyword':
         if (t.text === 'True' || t.text === 'False') {
           this.next();
-          return this.made({ kind: 'bool', value: t.text === 'True', start: t.start, end: t.end }, []);
+          return this.made({ kind: 'bool', value: t.text === 'True', start: t.start, end: t.end });
         }
         return this.unexpected(t);
       case 'op':
@@ -318,7 +387,8 @@ export class Parser {
     if (this.isOp(')')) {
       const close = this.next();
       this.leave();
-      return this.made({ kind: 'list', items: [], start: open.start, end: close.end }, []);
+      this.sawList = true;
+      return this.made({ kind: 'list', items: [], start: open.start, end: close.end });
     }
     const first = this.parseExpr();
     if (this.isOp(')')) {
@@ -337,7 +407,8 @@ export class Parser {
     }
     const close = this.expectOp(')');
     this.leave();
-    return this.made({ kind: 'list', items, start: open.start, end: close.end }, items);
+    this.sawList = true;
+    return this.made({ kind: 'list', items, start: open.start, end: close.end });
   }
 
   private parseListDisplay(): ListNode {
@@ -352,7 +423,8 @@ export class Parser {
     }
     const close = this.expectOp(']');
     this.leave();
-    return this.made({ kind: 'list', items, start: open.start, end: close.end }, items);
+    this.sawList = true;
+    return this.made({ kind: 'list', items, start: open.start, end: close.end });
   }
 
   /**
@@ -372,7 +444,7 @@ export class Parser {
         return this.checkListPositions(e.right);
       case 'compare': {
         const last = e.operands.length - 1;
-        e.operands.forEach((o, i) => this.checkListPositions(o, i === last && (e.ops[i - 1] === 'in' || e.ops[i - 1] === 'not in')));
+        for (let i = 0; i <= last; i++) this.checkListPositions(e.operands[i], i === last && (e.ops[i - 1] === 'in' || e.ops[i - 1] === 'not in'));
         return;
       }
       case 'boolop':
@@ -438,7 +510,7 @@ export class Parser {
   }
 
   private checked(e: Expr): Expr {
-    this.checkListPositions(e);
+    this.checkLists(e);
     return e;
   }
 
