@@ -32,6 +32,8 @@ export type CountProgram = () => number;
 
 /** Largest packed key: beyond 2^53 doubles no longer hold every integer. */
 const PACK_LIMIT = 2 ** 52;
+/** Most key combinations for which a memo is a plain array rather than a Map. */
+const ARRAY_MEMO_LIMIT = 1 << 16;
 
 export function compileCount(
   levels: readonly ProgramLevel[],
@@ -70,12 +72,12 @@ export function compileCount(
     if (i === tail) return tailCode(acc);
     const key = memoAt.get(i);
     if (key === undefined) return loop(i, acc);
-    const m = constant(new Map<unknown, number>());
     const s = `s${i}`;
-    return `{ const key${i} = ${keyCode(key)}; let ${s} = ${m}.get(key${i});
+    const t = memoTable(key, `key${i}`);
+    return `{ ${t.key} let ${s} = ${t.get};
 if (${s} === undefined) { ${s} = 0;
 ${loop(i, s)}
-${m}.set(key${i}, ${s}); }
+${t.set(s)} }
 ${acc} += ${s}; }`;
   };
 
@@ -132,19 +134,23 @@ ${c}++; }`;
       const key = memoAt.get(i);
       if (key === undefined) parts.push(`let ${c} = 0;\n${code}`);
       else {
-        const m = constant(new Map<unknown, number>());
-        parts.push(`const key${i} = ${keyCode(key)}; let ${c} = ${m}.get(key${i});
+        const t = memoTable(key, `key${i}`);
+        parts.push(`${t.key} let ${c} = ${t.get};
 if (${c} === undefined) { ${c} = 0;
 ${code}
-${m}.set(key${i}, ${c}); }`);
+${t.set(c)} }`);
       }
     }
     const product = Array.from({ length: levels.length - tail }, (_, k) => `c${tail + k}`).join(' * ');
     return `{ ${parts.join('\n')}\n${acc} += ${product}; }`;
   };
 
-  /** one number for the key values when they are bounded integers (exact), else their text */
-  const keyCode = (key: Expr[]): string => {
+  /**
+   * A memo table for these key values: an array indexed by one packed number when they are bounded
+   * integers with few combinations, a Map by that number when there are more, a Map by their text
+   * otherwise. Returns the code declaring the key (as `name`), and reading and writing an entry.
+   */
+  const memoTable = (key: Expr[], name: string) => {
     const ranges = key.map((e) => (isIntegral(e, integral) ? rangeOf(e, box) : null));
     let width = 1;
     const packable = ranges.every((r) => {
@@ -152,15 +158,24 @@ ${m}.set(key${i}, ${c}); }`);
       width *= r.hi - r.lo + 1;
       return width <= PACK_LIMIT;
     });
+    let js: string;
     if (packable) {
-      let js = '0';
+      js = '0';
       key.forEach((e, k) => {
         const r = ranges[k]!;
         js = `(${js}) * ${r.hi - r.lo + 1} + (${w.value(e)} - (${r.lo}))`;
       });
-      return js;
+    } else {
+      js = key.map((e) => `String(${w.value(e)})`).join(` + "," + `);
     }
-    return key.map((e) => `String(${w.value(e)})`).join(` + "," + `);
+    // an array lookup is a few instructions, a Map lookup a hash and a probe
+    const m = constant(packable && width <= ARRAY_MEMO_LIMIT ? new Array(width) : new Map<unknown, number>());
+    const isArray = packable && width <= ARRAY_MEMO_LIMIT;
+    return {
+      key: `const ${name} = ${js};`,
+      get: isArray ? `${m}[${name}]` : `${m}.get(${name})`,
+      set: (x: string) => (isArray ? `${m}[${name}] = ${x};` : `${m}.set(${name}, ${x});`),
+    };
   };
 
   const body = `let total = 0;\n${gen(0, 'total')}\nreturn total;`;
