@@ -10,6 +10,7 @@ import { expressionWriter, type StaticType } from '../expr/compile.ts';
 import { rangeOf, type BoxOf } from '../expr/range.ts';
 import type { IntVar } from '../engine/var.ts';
 import { PyRuntimeError } from '../expr/python.ts';
+import { keyText } from './memo-key.ts';
 
 export interface ProgramLevel {
   v: IntVar;
@@ -166,7 +167,7 @@ ${t.set(c)} }`);
         js = `(${js}) * ${r.hi - r.lo + 1} + (${w.value(e)} - (${r.lo}))`;
       });
     } else {
-      js = key.map((e) => `String(${w.value(e)})`).join(` + "," + `);
+      js = key.map((e) => `keyText(${w.value(e)})`).join(` + "," + `);
     }
     // an array lookup is a few instructions, a Map lookup a hash and a probe
     const m = constant(packable && width <= ARRAY_MEMO_LIMIT ? new Array(width) : new Map<unknown, number>());
@@ -179,11 +180,11 @@ ${t.set(c)} }`);
   };
 
   const body = `let total = 0;\n${gen(0, 'total')}\nreturn total;`;
-  const src = `"use strict"; ${w.preamble()} const { inInterval, domainValue, PyRuntimeError } = h;
+  const src = `"use strict"; ${w.preamble()} const { inInterval, domainValue, keyText, PyRuntimeError } = h;
 return function countComponent(v, c) { const [${consts.map((_, k) => `k${k}`).join(', ')}] = c; ${w.declarations()} ${body} };`;
   let fn = programs.get(src);
   if (fn === undefined) {
-    fn = new Function('h', src)({ ...w.helpers, inInterval, domainValue, PyRuntimeError }) as (v: unknown[], c: unknown[]) => number;
+    fn = new Function('h', src)({ ...w.helpers, inInterval, domainValue, keyText, PyRuntimeError }) as (v: unknown[], c: unknown[]) => number;
     if (programs.size >= PROGRAM_CACHE) programs.delete(programs.keys().next().value!);
     programs.set(src, fn);
   }

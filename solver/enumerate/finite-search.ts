@@ -8,6 +8,7 @@
 import type { IntVar } from '../engine/var.ts';
 import type { Expr } from '../expr/ast.ts';
 import { PyRuntimeError } from '../expr/python.ts';
+import { keyText } from './memo-key.ts';
 import { noteError, type RuntimeErrorCounts } from '../runtime-errors.ts';
 
 export type Predicate = (v: ArrayLike<unknown>) => unknown;
@@ -125,7 +126,7 @@ export class FiniteSearch {
     let total = 0;
     this.walkFrom(0, cut.level, () => {
       let k = '';
-      for (let j = 0; j < key.length; j++) k += `${key[j](cur)},`;
+      for (let j = 0; j < key.length; j++) k += `${keyText(key[j](cur))},`;
       let sub = memo.get(k);
       if (sub === undefined) memo.set(k, (sub = this.countFrom(cut.level)));
       total += sub;
@@ -212,7 +213,7 @@ export class FiniteSearch {
       const cur = this.cur, key = cut.key, c0 = cut.level;
       this.walkFrom(0, c0, () => {
         let k = '';
-        for (let j = 0; j < key.length; j++) k += `${key[j](cur)},`;
+        for (let j = 0; j < key.length; j++) k += `${keyText(key[j](cur))},`;
         const hit = seen.get(k);
         if (hit === undefined) {
           const start = count;

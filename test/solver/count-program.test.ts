@@ -55,3 +55,24 @@ describe('count program', () => {
     }
   });
 });
+
+describe('memo keys', () => {
+  it('string key values with commas in them do not read alike', () => {
+    // u sees the earlier levels through s1, s2 and a*b: a memoised cut keyed by text, where
+    // ("a,b", "c") and ("a", "b,c") must stay apart (joined with bare commas they read alike)
+    const spec: SpaceSpec = {
+      parameters: { s1: ['a,b', 'a'], s2: ['c', 'b,c'], a: [1, 2, 3], b: [1, 2, 3], t: ['x', 'y'], u: range(0, 40) },
+      constraints: ['t + s1 + s2 in ["xa,bc", "ya,bc", "xab,c"]', 'len(s1 * u + s2) + a * b <= 12'],
+    };
+    const expected = bruteForce(spec).length;
+    for (const plan of ['quick', 'thorough'] as const) {
+      const space = SearchSpace.fromSpec(spec, undefined, { plan });
+      expect(space.count()).toBe(expected);
+      expect(space.materialize().count).toBe(expected);
+    }
+    const thorough = SearchSpace.fromSpec(spec, undefined, { plan: 'thorough' });
+    thorough.count();
+    const memos = ((thorough as unknown as { comps: { memos?: { key: unknown[] }[] }[] }).comps).flatMap((c) => c.memos ?? []);
+    expect(memos.some((m) => m.key.length === 3)).toBe(true);
+  });
+});
