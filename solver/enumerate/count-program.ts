@@ -47,7 +47,9 @@ export function compileCount(
   box: BoxOf,
   integral: ReadonlySet<string>,
 ): CountProgram {
-  const w = expressionWriter(slotOf, typeOf);
+  // the component's values live in locals (registers once optimised), not in the slot array
+  const localOf = new Map(levels.map((l) => [l.v.name, `x${l.v.id}`]));
+  const w = expressionWriter(slotOf, typeOf, (name) => localOf.get(name));
   const memoAt = new Map(memos.map((m) => [m.level, m.key]));
   const domainMaps = new Map<ProgramLevel, string>();
   const consts: unknown[] = [];
@@ -90,7 +92,7 @@ ${acc} += ${s}; }`;
   const computedLevel = (i: number, then: string): string => {
     const l = levels[i];
     const exprs = l.define ? [l.define] : l.options!;
-    const x = `x${i}`, q = `q${i}`, seen = constant(new Array(exprs.length));
+    const x = `o${i}`, q = `q${i}`, seen = constant(new Array(exprs.length));
     // one loop over the options, not one copy of the subtree's code per option (that would grow
     // exponentially with the number of such levels)
     const cases = exprs.map((e, k) => `case ${k}: ${x} = ${computedValue(l, e)}; break;`).join(' ');
@@ -101,7 +103,7 @@ ${seen}[${q}] = ${x};
 if (${x} === undefined) continue;
 let dup${i} = false; for (let p = 0; p < ${q}; p++) if (${seen}[p] === ${x}) dup${i} = true;
 if (dup${i}) continue;
-v[${l.v.id}] = ${x};
+x${l.v.id} = ${x};
 ${guard(l, () => 'continue;')}
 ${then} }`;
   };
@@ -111,7 +113,7 @@ ${then} }`;
     if (l.define || l.options) return computedLevel(i, gen(i + 1, acc));
     const d = constant(l.values);
     const j = loopVar(i);
-    return `for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { v[${l.v.id}] = ${d}[${j}];
+    return `for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { x${l.v.id} = ${d}[${j}];
 ${guard(l, (antitone) => (antitone ? 'break;' : 'continue;'))}
 ${gen(i + 1, acc)} }`;
   };
@@ -128,7 +130,7 @@ ${gen(i + 1, acc)} }`;
       else {
         const d = constant(l.values);
         const j = loopVar(i);
-        code = `for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { v[${l.v.id}] = ${d}[${j}];
+        code = `for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { x${l.v.id} = ${d}[${j}];
 ${guard(l, (antitone) => (antitone ? 'break;' : 'continue;'))}
 ${c}++; }`;
       }
@@ -181,7 +183,7 @@ ${t.set(c)} }`);
 
   const body = `let total = 0;\n${gen(0, 'total')}\nreturn total;`;
   const src = `"use strict"; ${w.preamble()} const { inInterval, domainValue, keyText, PyRuntimeError } = h;
-return function countComponent(v, c) { const [${consts.map((_, k) => `k${k}`).join(', ')}] = c; ${w.declarations()} ${body} };`;
+return function countComponent(v, c) { const [${consts.map((_, k) => `k${k}`).join(', ')}] = c; let ${[...localOf.values()].join(', ')}; ${w.declarations()} ${body} };`;
   let fn = programs.get(src);
   if (fn === undefined) {
     fn = new Function('h', src)({ ...w.helpers, inInterval, domainValue, keyText, PyRuntimeError }) as (v: unknown[], c: unknown[]) => number;

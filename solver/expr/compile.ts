@@ -110,6 +110,8 @@ class Generator {
     private readonly typeOf?: (name: string) => StaticType,
     /** the helpers the generated code calls */
     private readonly used: Set<HelperName> = new Set(),
+    /** names read from a local variable of the generated code rather than from `v` */
+    private readonly local?: (name: string) => string | undefined,
   ) {}
 
   build(body: string): Function {
@@ -165,6 +167,8 @@ class Generator {
       case 'bool':
         return { js: e.value ? 'true' : 'false', t: BOOL };
       case 'name': {
+        const local = this.local?.(e.name);
+        if (local !== undefined) return { js: local, t: TYPE_BITS[this.typeOf?.(e.name) ?? 'any'] ?? ANY };
         const slot = this.slotOf(e.name);
         if (!Number.isInteger(slot) || slot < 0) throw new UserError(`unknown name '${e.name}'`);
         return { js: `v[${slot}]`, t: TYPE_BITS[this.typeOf?.(e.name) ?? 'any'] ?? ANY };
@@ -374,9 +378,9 @@ function numberLiteral(x: number): string {
  * one body: the source of each expression's truth or value, the temporaries they need (to declare
  * once at the top of the body) and the helpers the source calls.
  */
-export function expressionWriter(slotOf: (name: string) => number, typeOf?: (name: string) => StaticType) {
+export function expressionWriter(slotOf: (name: string) => number, typeOf?: (name: string) => StaticType, local?: (name: string) => string | undefined) {
   const used = new Set<HelperName>();
-  const g = new Generator(slotOf, typeOf, used);
+  const g = new Generator(slotOf, typeOf, used, local);
   return {
     truth: (e: Expr): string => g.truth(e),
     value: (e: Expr): string => g.value(e).js,
