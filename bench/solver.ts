@@ -108,9 +108,23 @@ let allMatch = true;
 const WARMUP_MS = 2000;
 let warmupRounds = 0;
 for (const t0 = performance.now(); performance.now() - t0 < WARMUP_MS; warmupRounds++) for (const s of spaces) SearchSpace.fromSpec(s.spec).count();
-// each measurement runs over all spaces before the next starts: the uncached one below throws the
-// compiled programs away, which would make the next space's steady-state count start cold again
-const counts = spaces.map((s) => time(() => SearchSpace.fromSpec(s.spec).count(), 31));
+// let the collector and the optimising compiler finish what the warm-up left them (on two cores they
+// would otherwise share the CPU with the first timed runs)
+await new Promise((done) => setTimeout(done, 500));
+// 31 rounds over all spaces, a median per space: a disturbance (a collection, a background compile)
+// spreads over the spaces instead of falling on whichever was being timed. Each measurement runs over
+// all spaces before the next starts: the uncached one below throws the compiled programs away, which
+// would make the next space's steady-state count start cold again
+const countTimes = spaces.map(() => [] as number[]);
+const countValues = spaces.map(() => 0);
+for (let r = 0; r < 31; r++) {
+  spaces.forEach((s, i) => {
+    const t0 = performance.now();
+    countValues[i] = SearchSpace.fromSpec(s.spec).count();
+    countTimes[i].push(performance.now() - t0);
+  });
+}
+const counts = spaces.map((_, i) => ({ ms: median(countTimes[i]), value: countValues[i] }));
 const stagesOf = spaces.map((s) => countStages(s.spec));
 // the same without the compiled count programs kept from earlier runs: every run generates and
 // compiles its own (V8 still caches the parse of a repeated source, not the optimised code)
