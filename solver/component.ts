@@ -111,10 +111,9 @@ class FiniteComponent implements Component {
   /** the count by the generated program, or null when an evaluation raised (the search then counts and records the errors) */
   private programCount(): number | null {
     const { root, levels } = this;
-    const byName = new Map(root.vars.map((v) => [v.name, v]));
-    const slotOf = (name: string) => byName.get(name)!.id;
+    const slotOf = (name: string) => root.varOf(name)!.id;
     const typeOf = (name: string): StaticType => {
-      const v = byName.get(name)!;
+      const v = root.varOf(name)!;
       return v.finite ? staticTypeOf(v.raw) : 'number';
     };
     const program = compileCount(
@@ -126,7 +125,7 @@ class FiniteComponent implements Component {
         ...(l.optionExprs ? { options: l.optionExprs } : {}),
       })),
       independentTail(levels), this.memos, root.store.cur as unknown[], slotOf, typeOf,
-      (name) => byName.get(name)?.box(),
+      (name) => root.varOf(name)?.box(),
       new Set(root.vars.filter((v) => v.integral).map((v) => v.name)),
     );
     try {

@@ -17,10 +17,9 @@ export function factorize(root: RootState, constraints: ModelConstraint[]): Comp
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const unite = (ids: number[]) => { for (let k = 1; k < ids.length; k++) parent[find(ids[k])] = find(ids[0]); };
   const open = (v: IntVar) => v.size() > 1;
-  const byName = new Map(vars.map((v) => [v.name, v]));
 
   const live = constraints.filter((c) => store.isActive(root.checks[c.id]));
-  for (const c of live) unite(c.names.map((n) => byName.get(n)!).filter(open).map((v) => v.id));
+  for (const c of live) unite(c.names.map((n) => root.varOf(n)!).filter(open).map((v) => v.id));
   const defs = root.definitions.filter((d) => d.target.size() > 1);
   for (const d of defs) unite([d.target, ...d.inputs].filter(open).map((v) => v.id));
 
@@ -32,7 +31,7 @@ export function factorize(root: RootState, constraints: ModelConstraint[]): Comp
     plans.get(r)!.vars.push(v);
   }
   const planOf = (names: string[]) => {
-    const v = names.map((n) => byName.get(n)!).find(open);
+    const v = names.map((n) => root.varOf(n)!).find(open);
     return v ? plans.get(find(v.id)) : undefined;
   };
   for (const c of live) planOf(c.names)?.constraints.push(c);

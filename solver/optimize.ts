@@ -190,8 +190,7 @@ function branchOrder(root: RootState, first: Set<string>): IntVar[] {
 }
 
 function boxOf(root: RootState): (name: string) => Box | undefined {
-  const byName = new Map(root.vars.map((v) => [v.name, v]));
-  return (name) => byName.get(name)?.box();
+  return (name) => root.varOf(name)?.box();
 }
 
 function numeric(f: (v: ArrayLike<Value>) => Value, cur: ArrayLike<Value>): number | null {

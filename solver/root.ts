@@ -30,6 +30,8 @@ export interface Definition {
 export interface RootState {
   store: Store;
   vars: IntVar[];
+  /** the variable of a parameter, by name (undefined for other names) */
+  varOf: (name: string) => IntVar | undefined;
   /** compiled check of each constraint part, by id */
   preds: Predicate[];
   /** the propagator of each used constraint part, by id */
@@ -107,7 +109,11 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
   store.syncBound();
   const compileFused = (es: readonly Expr[]) => compileFirstFailing(es, slotOf, typeOf) as (v: ArrayLike<unknown>) => number;
   const compileValue = (e: Expr) => compileExpr(e, slotOf, typeOf) as (v: ArrayLike<unknown>) => unknown;
-  return { store, vars, preds, checks, definitions, feasible, compile: compileCheck, compileValue, compileFused, runtimeErrors };
+  const varOf = (name: string): IntVar | undefined => {
+    const i = model.index.get(name);
+    return i === undefined ? undefined : vars[i];
+  };
+  return { store, vars, varOf, preds, checks, definitions, feasible, compile: compileCheck, compileValue, compileFused, runtimeErrors };
 }
 
 function range(lo: number, hi: number): number[] {

@@ -22,8 +22,7 @@ import { independentTail, type CountCut, type Level } from './finite-search.ts';
  */
 export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode = 'auto'): { levels: Level[]; cut: CountCut | undefined; memos: ProgramMemo[]; thorough: boolean } {
   const inPlan = new Set(plan.vars);
-  const byName = new Map(root.vars.map((v) => [v.name, v]));
-  const openVarsOf = (names: string[]) => [...new Set(names.map((n) => byName.get(n)!))].filter((v) => inPlan.has(v));
+  const openVarsOf = (names: string[]) => [...new Set(names.map((n) => root.varOf(n)!))].filter((v) => inPlan.has(v));
   const defOf = new Map(plan.definitions.map((d) => [d.target, d]));
   // constraints on computed variables are rewritten over the searched ones (definitions inlined)
   const defExprs = new Map(plan.definitions.map((d) => [d.target.name, d.expr]));
@@ -41,9 +40,9 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
     from === to || (!seen.has(from) && (seen.add(from), reads(from).some((x) => reaches(x, to, seen))));
   const free = new Set(plan.vars.filter((v) => !defOf.has(v)).map((v) => v.name));
   for (const { expr } of cons) {
-    const d = determination(expr, free, (n) => byName.get(n)!.size());
+    const d = determination(expr, free, (n) => root.varOf(n)!.size());
     if (d === null) continue;
-    const target = byName.get(d.target)!;
+    const target = root.varOf(d.target)!;
     const inputs = openVarsOf(d.inputs);
     if (inputs.some((x) => reaches(x, target))) continue;
     detOf.set(target, { inputs, options: d.options });
@@ -95,7 +94,7 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
     placeDefined();
   }
   const levelOf = new Map(placed.map((v, i) => [v, i]));
-  const box = (name: string): Box | undefined => byName.get(name)?.box();
+  const box = (name: string): Box | undefined => root.varOf(name)?.box();
   // monotonicity, bound projections and memoised cuts pay off on large components only; a small one is
   // searched faster than it is analysed
   const thorough = mode === 'thorough' || (mode === 'auto' && plan.vars.reduce((a, v) => a * v.size(), 1) > THOROUGH_FROM);
