@@ -25,7 +25,7 @@ export interface LevelCheck {
 export interface Level {
   v: IntVar;
   /** candidate codes (finite var) or candidate values (computed interval var), ascending */
-  candidates: Int32Array;
+  candidates: readonly number[];
   checks: LevelCheck[];
   /** earlier levels whose values the checks (and the definition) read */
   deps: number[];
@@ -380,7 +380,7 @@ export class FiniteSearch {
   }
 }
 
-function binaryHas(sorted: Int32Array, x: number): boolean {
+function binaryHas(sorted: readonly number[], x: number): boolean {
   let lo = 0, hi = sorted.length - 1;
   while (lo <= hi) {
     const m = (lo + hi) >> 1;

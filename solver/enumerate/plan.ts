@@ -93,7 +93,10 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
     place(best);
     placeDefined();
   }
-  const levelOf = new Map(placed.map((v, i) => [v, i]));
+  // level of each variable of the component, by variable id
+  const levelById: number[] = [];
+  placed.forEach((v, i) => { levelById[v.id] = i; });
+  const levelOf = (v: IntVar) => levelById[v.id];
   const box = (name: string): Box | undefined => root.varOf(name)?.box();
   // monotonicity, bound projections and memoised cuts pay off on large components only; a small one is
   // searched faster than it is analysed
@@ -106,13 +109,13 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
   for (const { c, expr: full, pred, vars } of cons) {
     // a check that reads no variable of the component fails for every candidate once it fails for one
     if (vars.length === 0) { placedChecks.push({ expr: full, pred, constraint: c.id, vars, level: 0, antitone: thorough }); continue; }
-    const byLevel = [...vars].sort((a, b) => levelOf.get(a)! - levelOf.get(b)!);
+    const byLevel = [...vars].sort((a, b) => levelOf(a) - levelOf(b));
     let expr = full, p = pred;
     for (let k = byLevel.length - 1; k >= 0; k--) {
       // the check (or its projection) at the level of x, its last variable
       const x = byLevel[k];
       const antitone = thorough && !defOf.has(x) && !detOf.has(x) && x.numeric && isAntitone(expr, x.name, box);
-      placedChecks.push({ expr, pred: p, constraint: c.id, vars: byLevel.slice(0, k + 1), level: levelOf.get(x)!, antitone });
+      placedChecks.push({ expr, pred: p, constraint: c.id, vars: byLevel.slice(0, k + 1), level: levelOf(x), antitone });
       if (!antitone || k === 0) break;
       expr = substitute(expr, { [x.name]: x.min() });
       if (expr.kind === 'bool' && expr.value) break; // a projection that always holds checks nothing
@@ -129,10 +132,11 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
     for (const p of here) p.vars.forEach((x) => x !== v && depVars.add(x));
     if (def) def.inputs.forEach((x) => inPlan.has(x) && depVars.add(x));
     if (det) det.inputs.forEach((x) => depVars.add(x));
-    const candidates = v.finite ? Int32Array.from(v.codes()).sort() : new Int32Array(0);
+    // codes() is a fresh array: sorting it in place is safe
+    const candidates = v.finite ? v.codes().sort((a, b) => a - b) : [];
     return {
       v, candidates, checks,
-      deps: [...depVars].map((x) => levelOf.get(x)!).sort((a, b) => a - b),
+      deps: [...depVars].map(levelOf).sort((a, b) => a - b),
       ...(def ? { define: def.formula, defineExpr: def.expr } : {}),
       ...(det ? { options: det.options.map((e) => lazyValue(root, e)), optionExprs: det.options } : {}),
       ...(fused ? { fused } : {}),
@@ -140,7 +144,7 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
   });
   const suffixExprs = [
     ...placedChecks.map((p) => ({ level: p.level, expr: p.expr })),
-    ...placed.filter((v) => defOf.has(v)).map((v) => ({ level: levelOf.get(v)!, expr: defOf.get(v)!.expr })),
+    ...placed.filter((v) => defOf.has(v)).map((v) => ({ level: levelOf(v), expr: defOf.get(v)!.expr })),
   ];
   return { levels, thorough, ...(thorough ? countCuts(levels, suffixExprs, root) : { cut: undefined, memos: [] }) };
 }
