@@ -3,8 +3,9 @@
 // reads the chosen values only through a few numbers (hotspot: `bx*tx`, `by*ty`, `2+sh`) the subtree
 // count is memoised by them, at every such level (dynamic programming along the order).
 //
-// Counting only: the table is still built by FiniteSearch. Any Python runtime error (e.g. `x % 0`)
-// aborts the program, and the caller falls back to FiniteSearch, which records errors per constraint.
+// Counting only: the table is still built by FiniteSearch. A Python runtime error in a check or a memo
+// key (e.g. `x % 0`) aborts the program, and the caller falls back to FiniteSearch, which records
+// errors per constraint; one in a computed level's formula only means that formula gives no value.
 import type { Expr } from '../expr/ast.ts';
 import { expressionWriter, type StaticType } from '../expr/compile.ts';
 import { rangeOf, type BoxOf } from '../expr/range.ts';
