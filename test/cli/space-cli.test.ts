@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { kernelfit, specFile } from './run-cli.ts';
 
@@ -30,6 +32,18 @@ describe('kernelfit space (the issue example)', () => {
     expect(csv[0]).toBe('BM,BK,R');
     expect(csv).toHaveLength(13);
     expect(kernelfit(['space', 'list', file, '--limit', '5']).stdout.trim().split('\n')).toHaveLength(5);
+  });
+
+  it('a reader that stops early (`| head`) ends the listing quietly, exit code 0', async () => {
+    const big = specFile({ parameters: { a: Array.from({ length: 400 }, (_, i) => i), b: Array.from({ length: 400 }, (_, i) => i) } });
+    const child = spawn(process.execPath, ['bin/kernelfit.js', 'space', 'list', big, '--format', 'csv'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    // take the first chunk, then close the pipe as `head` does
+    await new Promise<void>((done) => child.stdout.once('data', () => { child.stdout.destroy(); done(); }));
+    const [code] = await once(child, 'exit');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('sample is reproducible from the seed and without replacement', () => {
