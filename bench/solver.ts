@@ -146,7 +146,8 @@ spaces.forEach((s, i) => {
 
 // the tiling problem (before the JSON lines, whose 200 MB of text leave the heap busy)
 const tilingSpec = JSON.parse(readFileSync(resolve('examples/flashrnn-tiling.json'), 'utf8')) as SpaceSpec;
-const tiling = time(() => optimize(buildModel(tilingSpec)), 9);
+for (const t0 = performance.now(); performance.now() - t0 < 1000;) optimize(buildModel(tilingSpec));
+const tiling = time(() => optimize(buildModel(tilingSpec)), 31, 0);
 
 // JSON lines: the solver's streamed text vs the plain backtracker building the same objects' JSON
 const paper = spaces.filter((s) => s.paperSet);
