@@ -8,8 +8,12 @@
 // and before appending again we end it with a newline and write a `resume` record naming its length
 // in bytes, so the torn fragment stays in the file (nothing is rewritten) yet later readers know it is
 // a tolerated fragment and not corruption. Anything else unreadable refuses the file, untouched.
+//
+// One run at a time: opening takes `<journal>.lock` (journal-lock.ts) before reading, and closing
+// releases it; a second run on the same journal is refused instead of measuring and appending alongside.
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { UserError } from '../solver/user-error.ts';
+import { JournalLock } from './journal-lock.ts';
 import type { Measurement, MeasurementStatus } from './measurement.ts';
 
 export const JOURNAL_FORMAT = 'kernelfit-journal';
@@ -46,18 +50,29 @@ export interface JournalContents {
 const STATUSES: ReadonlySet<MeasurementStatus> = new Set(['ok', 'compile', 'launch', 'crash', 'timeout', 'wrong', 'invalid']);
 
 export class Journal {
-  private constructor(readonly path: string, private fd: number) {}
+  private constructor(readonly path: string, private fd: number, private readonly lock: JournalLock) {}
 
   /**
    * Opens a journal for a tuning problem: creates it (header first) when it does not exist or is empty,
    * otherwise checks it and returns what it holds. Refuses, without touching the file, one that is
-   * foreign, corrupt, from a newer kernelfit, or written for a different key.
+   * foreign, corrupt, from a newer kernelfit, or written for a different key, and one that another run
+   * holds open (its lock). The journal holds the lock until `close`.
    */
   static open(path: string, key: JournalKey): { journal: Journal; contents: JournalContents; created: boolean } {
+    const lock = JournalLock.acquire(path);
+    try {
+      return Journal.openLocked(path, key, lock);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  private static openLocked(path: string, key: JournalKey, lock: JournalLock): { journal: Journal; contents: JournalContents; created: boolean } {
     if (!existsSync(path) || readBytes(path).length === 0) {
       const fd = openFileForAppend(path);
       const header: JournalHeader = { format: JOURNAL_FORMAT, version: JOURNAL_VERSION, key, created: new Date().toISOString() };
-      const journal = new Journal(path, fd);
+      const journal = new Journal(path, fd, lock);
       journal.write(`${JSON.stringify(header)}\n`);
       return { journal, contents: { header, measurements: [], tornBytes: 0, sealedTornLines: 0 }, created: true };
     }
@@ -66,7 +81,7 @@ export class Journal {
     if (diffs.length) {
       throw new UserError(`was written for a different tuning problem (${diffs.join('; ')}); its results cannot be reused — pass a new --journal path, or delete this file to start over`, path);
     }
-    const journal = new Journal(path, openFileForAppend(path));
+    const journal = new Journal(path, openFileForAppend(path), lock);
     const resume = { type: 'resume', at: new Date().toISOString(), ...(contents.tornBytes ? { tornBytes: contents.tornBytes } : {}) };
     // a torn last line is ended (not removed) so that what we append starts on a line of its own
     journal.write(`${contents.tornBytes ? '\n' : ''}${JSON.stringify(resume)}\n`);
@@ -78,9 +93,11 @@ export class Journal {
     this.write(`${JSON.stringify({ type: 'measurement', ...m })}\n`);
   }
 
+  /** Closes the file and releases the lock (so the next run may open it). */
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+    this.lock.release();
   }
 
   private write(text: string): void {

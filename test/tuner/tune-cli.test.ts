@@ -1,6 +1,6 @@
 // `kernelfit tune` as a user runs it: on the replay device with --json; bad flags (exit 2, one line);
 // a real SIGKILL in the middle of a journalled tune, then a rerun that loses nothing and ends with the
-// same result as an uninterrupted run.
+// same result as an uninterrupted run; a second run on a journal another run holds is refused.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,6 +114,8 @@ describe('kernelfit tune', () => {
     const atKill = readJournal(journal);
     expect(atKill.measurements.length).toBeGreaterThanOrEqual(29);
     expect(atKill.measurements.length).toBeLessThan(600); // really killed mid-run
+    // its lock is left behind (a kill -9 runs no cleanup); the rerun must see that its holder is dead
+    expect(JSON.parse(readFileSync(`${journal}.lock`, 'utf8')).pid).toBe(child.pid);
 
     const rerun = kernelfit([...args.slice(1), '--journal', journal]);
     expect(rerun.code).toBe(0);
@@ -131,5 +133,40 @@ describe('kernelfit tune', () => {
     expect(resumed.evaluations).toBe(uninterrupted.evaluations);
     const clean = readJournal(join(dir, 'clean.jsonl')).measurements.map((m) => JSON.stringify(m.config));
     expect(final.measurements.map((m) => JSON.stringify(m.config))).toEqual(clean);
+  });
+
+  it('a second tune on a journal another tune holds is refused (exit 2, one line naming it and the pid); after the first ends, a rerun resumes', async () => {
+    const dir = tmp();
+    const journal = join(dir, 'shared.jsonl');
+    const args = ['bin/kernelfit.js', 'tune', '--device', `replay:${DEDISP}`, '--budget', '600', '--strategy', 'local-search', '--seed', '11', '--in-flight', '2', '--json', '--no-progress', '--journal', journal];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let childOut = '';
+    child.stdout.on('data', (d: Buffer) => { childOut += d.toString(); });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    // once it is measuring, freeze it (SIGSTOP): alive and holding the journal, but appending nothing
+    const lines = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').length - 1 : 0);
+    const t0 = Date.now();
+    while (lines() < 20 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 2));
+    child.kill('SIGSTOP');
+    try {
+      const before = readFileSync(journal);
+      expect(readJournal(journal).measurements.length).toBeLessThan(600); // really stopped mid-run
+      const second = kernelfit(args.slice(1));
+      expect(second.code).toBe(2);
+      expect(second.stdout).toBe('');
+      expect(second.stderr).toMatch(new RegExp(`^kernelfit: journal \\S*shared\\.jsonl is in use by another kernelfit run \\(pid ${child.pid} on host [^,]+, since [0-9T:-]+Z\\); wait for it to finish, or remove \\S*shared\\.jsonl\\.lock if that run is gone\\n$`));
+      expect(readFileSync(journal).equals(before)).toBe(true);
+    } finally {
+      child.kill('SIGCONT');
+    }
+    const how = await exited;
+    expect(how.code).toBe(0);
+    expect(JSON.parse(childOut)).toMatchObject({ measured: 600, resumed: 0 });
+    expect(existsSync(`${journal}.lock`)).toBe(false);
+
+    const rerun = kernelfit(args.slice(1));
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ measured: 0, resumed: 600, best: JSON.parse(childOut).best });
+    expect(readJournal(journal).measurements).toHaveLength(600);
   });
 });
