@@ -32,33 +32,16 @@ export interface Component {
 
 export function makeComponent(plan: ComponentPlan, root: RootState, mode: PlanMode = 'auto'): Component {
   const definedVars = new Set(plan.definitions.map((d) => d.target));
-  if (plan.vars.length === 1 && plan.constraints.length === 0 && plan.definitions.length === 0) {
-    return plan.vars[0].finite ? new FreeListComponent(plan.vars[0]) : new IntervalComponent(plan.vars[0]);
-  }
+  if (plan.vars.length === 1 && plan.constraints.length === 0 && plan.definitions.length === 0) return new FreeComponent(plan.vars[0]);
   if (plan.vars.every((v) => v.finite || definedVars.has(v))) return new FiniteComponent(plan, root, mode);
   return new SearchComponent(plan, root);
 }
 
-/** A wide interval on which nothing depends: counted and indexed arithmetically. */
-class IntervalComponent implements Component {
-  readonly vars: IntVar[];
-  readonly runtimeErrors = new Map();
-  constructor(v: IntVar) { this.vars = [v]; }
-  count(): number { return this.vars[0].size(); }
-  sizeBound(): number { return this.count(); }
-  table(): ComponentTable {
-    const n = this.count();
-    if (n > SEARCH_LIMIT) throw new UserError(`parameter ${this.vars[0].name} alone has ${n} values; too many to list`);
-    const col = new Float64Array(n);
-    const lo = this.vars[0].min();
-    for (let i = 0; i < n; i++) col[i] = lo + i;
-    return { count: n, columns: [col] };
-  }
-  valueOf(_k: number, entry: number): Value { return entry; }
-}
-
-/** A value list no remaining constraint reads: every value is a configuration of its own, nothing to plan. */
-class FreeListComponent implements Component {
+/**
+ * A single parameter no remaining constraint reads: each of its values is a configuration, nothing to
+ * plan or search (a wide interval is counted and listed arithmetically).
+ */
+class FreeComponent implements Component {
   readonly vars: IntVar[];
   readonly runtimeErrors = new Map();
   constructor(v: IntVar) { this.vars = [v]; }
@@ -66,11 +49,19 @@ class FreeListComponent implements Component {
   sizeBound(): number { return this.count(); }
   table(): ComponentTable {
     const v = this.vars[0];
-    const codes = Int32Array.from(v.codes()).sort();
-    const column = v.raw.length <= 256 ? Uint8Array.from(codes) : v.raw.length <= 65536 ? Uint16Array.from(codes) : codes;
-    return { count: codes.length, columns: [column] };
+    if (v.finite) {
+      const codes = Int32Array.from(v.codes()).sort();
+      const column = v.raw.length <= 256 ? Uint8Array.from(codes) : v.raw.length <= 65536 ? Uint16Array.from(codes) : codes;
+      return { count: codes.length, columns: [column] };
+    }
+    const n = this.count();
+    if (n > SEARCH_LIMIT) throw new UserError(`parameter ${v.name} alone has ${n} values; too many to list`);
+    const col = new Float64Array(n);
+    const lo = v.min();
+    for (let i = 0; i < n; i++) col[i] = lo + i;
+    return { count: n, columns: [col] };
   }
-  valueOf(_k: number, entry: number): Value { return this.vars[0].raw[entry]; }
+  valueOf(_k: number, entry: number): Value { return this.vars[0].finite ? this.vars[0].raw[entry] : entry; }
 }
 
 class FiniteComponent implements Component {
