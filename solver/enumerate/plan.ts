@@ -17,8 +17,9 @@ import { independentTail, type CountCut, type Level } from './finite-search.ts';
 
 /**
  * Level order: each step takes the variable that completes the most constraints, then the one most
- * connected to what is placed, then the smallest domain; a defined variable is placed as soon as its
- * inputs are. Constraints are checked at the level of their last variable.
+ * connected to what is placed, then the smallest domain; a defined variable (or one a disjunction of
+ * equalities pins) is placed as soon as its inputs are. Constraints are checked at the level of their
+ * last variable.
  */
 export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode = 'auto'): { levels: Level[]; cut: CountCut | undefined; memos: ProgramMemo[]; thorough: boolean } {
   const inPlan = new Set(plan.vars);
