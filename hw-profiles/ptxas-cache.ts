@@ -1,19 +1,24 @@
 // On-disk cache of ptxas resource reports: .cache/kernelfit/ptxas/<key>.json.
 //
-// The key is a SHA-256 over everything that can change the answer: the source text, the defines (sorted),
-// the target architecture, the extra compiler flags and the full compiler version string. A lookup reads
+// The key is a SHA-256 over everything that can change the answer: the source text, the local headers it
+// includes (path and content digest each, cuda-includes.ts: an edited header must not reuse the old
+// result), the defines (sorted), the target architecture, the extra compiler flags and the full compiler
+// version string. A lookup reads
 // the entry back and checks that the stored key inputs equal the asked ones, so an entry is never used for
 // a different key, even after a hash collision or a hand-edited file. Writes go through a temporary file
 // and a rename, so concurrent compilers never see half an entry.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { IncludedHeader } from './cuda-includes.ts';
 
 export type DefineValue = number | string | boolean;
 
 /** Everything the compile result depends on. */
 export interface PtxasCacheKey {
   sourceHash: string;
+  /** [path, sha-256 or 'missing'] per local header the source includes (scanIncludes). */
+  headers: [string, string][];
   defines: [string, string][];
   arch: string;
   flags: string[];
@@ -39,9 +44,12 @@ export function makeCacheKey(
   arch: string,
   flags: readonly string[],
   compilerVersion: string,
+  /** scanIncludes(source, ...): callers compiling real files must pass it, or header edits go unseen */
+  headers: readonly IncludedHeader[] = [],
 ): PtxasCacheKey {
   return {
     sourceHash: hashText(source),
+    headers: headers.map((h): [string, string] => [h.path, h.sha256]),
     defines: Object.entries(defines)
       .map(([k, v]): [string, string] => [k, defineText(v)])
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
@@ -52,7 +60,7 @@ export function makeCacheKey(
 }
 
 export function cacheKeyDigest(key: PtxasCacheKey): string {
-  return hashText(JSON.stringify([key.sourceHash, key.defines, key.arch, key.flags, key.compilerVersion]));
+  return hashText(JSON.stringify([key.sourceHash, key.headers, key.defines, key.arch, key.flags, key.compilerVersion]));
 }
 
 function sameKey(a: PtxasCacheKey, b: PtxasCacheKey): boolean {

@@ -2,7 +2,7 @@
 //   nvcc -cubin -arch=sm_XX -Xptxas -v -DNAME=VALUE ...
 // and read ptxas's report per kernel (registers, static shared memory, constant memory, stack frame,
 // spill stores/loads, barriers). Results are cached on disk (ptxas-cache.ts) under the key
-// (source hash, defines, arch, flags, compiler version).
+// (source hash, included local headers' digests, defines, arch, flags, compiler version).
 //
 // A compile error is a result, not an exception: `ok: false` with the compiler's own message, so a
 // sweep over configurations can report which ones the compiler rejects. Only a missing compiler or
@@ -15,6 +15,7 @@ import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { UserError } from '../solver/user-error.ts';
 import type { Value } from '../solver/expr/ast.ts';
 import { evaluateFormula } from './resource-constraints.ts';
+import { scanIncludes } from './cuda-includes.ts';
 import { PtxasCache, defineText, makeCacheKey, type DefineValue } from './ptxas-cache.ts';
 
 export type { DefineValue } from './ptxas-cache.ts';
@@ -272,7 +273,9 @@ export async function compileWithPtxas(options: PtxasOptions): Promise<PtxasResu
   }
   const flags = options.flags ?? [];
   const version = await compilerVersion(nvcc);
-  const key = makeCacheKey(source, defines, arch, [...flags, ...includeDirs.map((d) => `-I${d}`)], version);
+  // the source is compiled from a temp folder, so its quoted includes resolve through -I only
+  const headers = scanIncludes(source, { includeDirs });
+  const key = makeCacheKey(source, defines, arch, [...flags, ...includeDirs.map((d) => `-I${d}`)], version, headers);
   const cache = cacheOf(options.cache);
   if (cache) {
     const hit = await cache.get<PtxasResult>(key);

@@ -2,15 +2,17 @@
 // resource report. NVRTC (in-process) where libnvrtc exists, else `nvcc -cubin` as a subprocess. Runs
 // inside a compile-pool worker thread (compile-worker.ts), so the synchronous NVRTC call blocks only it.
 //
-// Results are cached on disk by (source hash, defines, arch, flags + compiler, compiler version), with
-// hw-profiles/ptxas-cache.ts's key and store: a second tune of the same space compiles nothing. A compile
-// error is a result (ok: false, the compiler's own message), never an exception.
+// Results are cached on disk by (source hash, included local headers' digests, defines, arch, flags +
+// compiler, compiler version), with hw-profiles/ptxas-cache.ts's key and store: a second tune of the same
+// space compiles nothing, and an edited header compiles again. A compile error is a result (ok: false, the
+// compiler's own message), never an exception.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { compilerVersion, findNvcc, normalizeArch, parsePtxasLog, type PtxasKernel } from '../../../hw-profiles/ptxas.ts';
 import { PtxasCache, makeCacheKey } from '../../../hw-profiles/ptxas-cache.ts';
+import { scanIncludes } from '../../../hw-profiles/cuda-includes.ts';
 import { findNvrtc, nvrtcCompile, type Nvrtc } from './nvrtc.ts';
 
 export type CompilerChoice = 'auto' | 'nvrtc' | 'nvcc';
@@ -157,7 +159,11 @@ export async function compileJob(job: CompileJob): Promise<CompileOutput> {
   }
   const version = picked.kind === 'nvrtc' ? picked.nvrtc.version : await compilerVersion(nvcc);
   const cache = job.cacheDir === false ? undefined : new PtxasCache(job.cacheDir ?? defaultCubinCacheDir());
-  const key = makeCacheKey(job.source, job.defines, arch, [picked.kind, ...(job.includeDirs ?? []).map((d) => `-I${d}`), ...(job.flags ?? [])], version);
+  // Headers are re-read on every compile: their contents are part of what the cubin depends on. nvcc
+  // compiles a temp copy and NVRTC a string, so the source's quoted includes are found through -I (the
+  // backend passes the kernel's own folder there).
+  const headers = cache ? scanIncludes(job.source, { includeDirs: job.includeDirs ?? [] }) : [];
+  const key = makeCacheKey(job.source, job.defines, arch, [picked.kind, ...(job.includeDirs ?? []).map((d) => `-I${d}`), ...(job.flags ?? [])], version, headers);
   const finish = (s: Stored, cached: boolean): CompileOutput => ({
     ok: s.ok,
     ...(s.cubin ? { cubin: new Uint8Array(Buffer.from(s.cubin, 'base64')) } : {}),
