@@ -9,6 +9,15 @@
 // in bytes, so the torn fragment stays in the file (nothing is rewritten) yet later readers know it is
 // a tolerated fragment and not corruption. Anything else unreadable refuses the file, untouched.
 //
+// Time spent: every measurement line carries `runMs`, the milliseconds (monotonic clock) from the start
+// of the run that wrote it to its end. A run starts at the header (the first run) or at a `resume`
+// record (each later one), so the time earlier runs spent is the sum over runs of their largest `runMs`:
+// a time budget then means that much tuning for the journal in total, however often it was resumed.
+// Only time up to a run's last journalled measurement counts (a measurement cut short by a kill is lost
+// work, not recorded). Journals written before `runMs` (same version 1, still read and resumed) have
+// runs without it: those count as no time spent, and are reported as untimed. Older readers ignore the
+// extra field, so the version is unchanged.
+//
 // One run at a time: opening takes `<journal>.lock` (journal-lock.ts) before reading, and closing
 // releases it; a second run on the same journal is refused instead of measuring and appending alongside.
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
@@ -45,52 +54,58 @@ export interface JournalContents {
   tornBytes: number;
   /** earlier torn lines that a later run already sealed with a `resume` record */
   sealedTornLines: number;
+  /** wall time the runs that wrote this journal spent, ms: per run, its last measurement's `runMs` */
+  spentMs: number;
+  /** runs that journalled measurements without `runMs` (written before it was recorded): not in spentMs */
+  untimedRuns: number;
 }
 
 const STATUSES: ReadonlySet<MeasurementStatus> = new Set(['ok', 'compile', 'launch', 'crash', 'timeout', 'wrong', 'invalid']);
 
 export class Journal {
-  private constructor(readonly path: string, private fd: number, private readonly lock: JournalLock) {}
+  private constructor(readonly path: string, private fd: number, private readonly lock: JournalLock, private readonly runStart: number) {}
 
   /**
    * Opens a journal for a tuning problem: creates it (header first) when it does not exist or is empty,
    * otherwise checks it and returns what it holds. Refuses, without touching the file, one that is
    * foreign, corrupt, from a newer kernelfit, or written for a different key, and one that another run
-   * holds open (its lock). The journal holds the lock until `close`.
+   * holds open (its lock). The journal holds the lock until `close`. `runStart` (a `performance.now()`
+   * time, default now) is when this run began: each measurement records its time since then.
    */
-  static open(path: string, key: JournalKey): { journal: Journal; contents: JournalContents; created: boolean } {
+  static open(path: string, key: JournalKey, runStart = performance.now()): { journal: Journal; contents: JournalContents; created: boolean } {
     const lock = JournalLock.acquire(path);
     try {
-      return Journal.openLocked(path, key, lock);
+      return Journal.openLocked(path, key, lock, runStart);
     } catch (e) {
       lock.release();
       throw e;
     }
   }
 
-  private static openLocked(path: string, key: JournalKey, lock: JournalLock): { journal: Journal; contents: JournalContents; created: boolean } {
+  private static openLocked(path: string, key: JournalKey, lock: JournalLock, runStart: number): { journal: Journal; contents: JournalContents; created: boolean } {
     if (!existsSync(path) || readBytes(path).length === 0) {
       const fd = openFileForAppend(path);
       const header: JournalHeader = { format: JOURNAL_FORMAT, version: JOURNAL_VERSION, key, created: new Date().toISOString() };
-      const journal = new Journal(path, fd, lock);
+      const journal = new Journal(path, fd, lock, runStart);
       journal.write(`${JSON.stringify(header)}\n`);
-      return { journal, contents: { header, measurements: [], tornBytes: 0, sealedTornLines: 0 }, created: true };
+      return { journal, contents: { header, measurements: [], tornBytes: 0, sealedTornLines: 0, spentMs: 0, untimedRuns: 0 }, created: true };
     }
     const contents = readJournal(path);
     const diffs = keyDifferences(contents.header.key, key);
     if (diffs.length) {
       throw new UserError(`was written for a different tuning problem (${diffs.join('; ')}); its results cannot be reused — pass a new --journal path, or delete this file to start over`, path);
     }
-    const journal = new Journal(path, openFileForAppend(path), lock);
+    const journal = new Journal(path, openFileForAppend(path), lock, runStart);
     const resume = { type: 'resume', at: new Date().toISOString(), ...(contents.tornBytes ? { tornBytes: contents.tornBytes } : {}) };
     // a torn last line is ended (not removed) so that what we append starts on a line of its own
     journal.write(`${contents.tornBytes ? '\n' : ''}${JSON.stringify(resume)}\n`);
     return { journal, contents, created: false };
   }
 
-  /** Appends one finished measurement and waits until it is on disk. */
+  /** Appends one finished measurement, with its time since the run started, and waits until it is on disk. */
   append(m: Measurement): void {
-    this.write(`${JSON.stringify({ type: 'measurement', ...m })}\n`);
+    const runMs = Math.round((performance.now() - this.runStart) * 1000) / 1000;
+    this.write(`${JSON.stringify({ type: 'measurement', ...m, runMs })}\n`);
   }
 
   /** Closes the file and releases the lock (so the next run may open it). */
@@ -122,6 +137,9 @@ export function readJournal(path: string): JournalContents {
   const measurements: Measurement[] = [];
   const seen = new Set<string>();
   let sealed = 0;
+  // the run being read (the header's, then one per `resume` record): its latest runMs, and whether it journalled untimed lines
+  let spentMs = 0, untimedRuns = 0, runMs = 0, runUntimed = false;
+  const endRun = () => { spentMs += runMs; if (runUntimed) untimedRuns++; runMs = 0; runUntimed = false; };
   for (let i = 1; i < lines.length; i++) {
     const at = `${path}: line ${i + 1}`;
     const record = parseLine(lines[i]);
@@ -131,17 +149,20 @@ export function readJournal(path: string): JournalContents {
       if (next?.type === 'resume' && next.tornBytes === Buffer.byteLength(lines[i], 'utf8')) { sealed++; continue; }
       throw new UserError('is not a journal record (the file is corrupt; it was left untouched)', at);
     }
-    if (record.type === 'resume') continue;
+    if (record.type === 'resume') { endRun(); continue; }
     if (record.type !== 'measurement' || typeof record.config !== 'object' || record.config === null || !STATUSES.has(record.status as MeasurementStatus)) {
       throw new UserError('is not a measurement record (the file is corrupt; it was left untouched)', at);
     }
-    const { type: _type, ...m } = record;
+    const { type: _type, runMs: lineMs, ...m } = record;
+    // a duplicate still counts for time: it was measured in that run
+    if (typeof lineMs === 'number' && Number.isFinite(lineMs) && lineMs >= 0) runMs = Math.max(runMs, lineMs); else runUntimed = true;
     const k = JSON.stringify(m.config);
     if (seen.has(k)) continue;
     seen.add(k);
     measurements.push(m as unknown as Measurement);
   }
-  return { header, measurements, tornBytes, sealedTornLines: sealed };
+  endRun();
+  return { header, measurements, tornBytes, sealedTornLines: sealed, spentMs, untimedRuns };
 }
 
 /** The fields in which two keys differ, each as `field (journal: A, now: B)`. */

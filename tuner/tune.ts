@@ -9,6 +9,10 @@
 // Should the strategy ask for something the journal lacks while the journal still holds results it did
 // not ask for (a journal from another strategy, seed or batch size), those are told to it first: they
 // are real measurements of this very problem and are never measured again.
+//
+// A time budget is for the journal as a whole: the time its earlier runs spent (journal.ts records it)
+// is taken off, so a run killed after 9 of its 10 minutes gets 1 more on resume. With none left the
+// resumed run measures nothing (not even the closing remeasure) and ends with the journal's result.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SearchSpace } from '../solver/space.ts';
@@ -73,6 +77,8 @@ export interface TuneProgress {
   /** estimated time to the end of the budget, from the pace so far (null when unknown) */
   etaMs: number | null;
   last: Measurement;
+  /** a time budget resumed from a journal: what its earlier runs spent of it, ms */
+  spentBeforeMs?: number;
 }
 
 export type StopReason = 'budget' | 'time' | 'patience' | 'exhausted' | 'aborted';
@@ -95,6 +101,8 @@ export interface TuneResult {
   problem: Record<string, number>;
   stopped: StopReason;
   elapsedMs: number;
+  /** a time budget with a journal: the budget, and what the journal's earlier runs had spent of it, ms */
+  time?: { budgetMs: number; spentBeforeMs: number; untimedRuns: number };
   journal?: { path: string; created: boolean; tornBytes: number };
   /** every evaluation in order */
   measurements: Measurement[];
@@ -116,7 +124,6 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   const spaceSize = space.count();
   if (spaceSize === 0) throw new UserError(`the space of ${kernel.name} is empty on ${backend.device.name} (kernelfit space explain shows which constraints conflict)`);
   const limit = evaluationLimit(budget, spaceSize);
-  const deadline = budget.kind === 'time' ? started + budget.ms : Infinity;
 
   const score = scorer(kernel, problem);
   const name = typeof options.strategy === 'function' ? 'custom' : options.strategy ?? DEFAULT_STRATEGY;
@@ -127,13 +134,20 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   let journal: Journal | undefined;
   let journalInfo: TuneResult['journal'];
   const journalled = new Map<string, Measurement>();
+  let spentBeforeMs = 0, untimedRuns = 0;
   if (options.journal) {
     const key = journalKey(kernel, backend.device, problem, spec, options.sourceHash);
-    const opened = Journal.open(options.journal, key);
+    const opened = Journal.open(options.journal, key, started);
     journal = opened.journal;
     journalInfo = { path: options.journal, created: opened.created, tornBytes: opened.contents.tornBytes };
     for (const m of opened.contents.measurements) journalled.set(configKey(space, m.config), m);
+    spentBeforeMs = opened.contents.spentMs;
+    untimedRuns = opened.contents.untimedRuns;
   }
+  // what is left of a time budget after the journal's earlier runs
+  const deadline = budget.kind === 'time' ? started + Math.max(0, budget.ms - spentBeforeMs) : Infinity;
+  const usedUp = budget.kind === 'time' && spentBeforeMs >= budget.ms;
+  const timeInfo = budget.kind === 'time' && options.journal ? { budgetMs: budget.ms, spentBeforeMs, untimedRuns } : undefined;
 
   const measurements: Measurement[] = [];
   const failed: TuneResult['failed'] = {};
@@ -155,7 +169,10 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
       const fresh = measured || 1;
       const left = Math.max(0, limit - measurements.length);
       const etaMs = budget.kind === 'time' ? Math.max(0, deadline - performance.now()) : measured ? (elapsedMs / fresh) * left : null;
-      options.onProgress({ evaluations: measurements.length, budget: budget.kind === 'time' ? Infinity : limit, resumed, best, elapsedMs, etaMs, last: m });
+      options.onProgress({
+        evaluations: measurements.length, budget: budget.kind === 'time' ? Infinity : limit, resumed, best, elapsedMs, etaMs, last: m,
+        ...(timeInfo && spentBeforeMs > 0 ? { spentBeforeMs } : {}),
+      });
     }
   };
   const shouldStop = (): StopReason | null => {
@@ -214,7 +231,8 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   // the guard against noise: the top few timed again side by side, and the best chosen from those times
   let remeasured: Measurement[] | undefined;
   const top = options.remeasureTop ?? 5;
-  if (backend.remeasure && top > 1 && stopped !== 'aborted') {
+  // a time budget used up before this run: no device time at all, the journal's result stands
+  if (backend.remeasure && top > 1 && stopped !== 'aborted' && !usedUp) {
     const ranked = measurements.filter((m) => scoreOf(m) < Infinity).sort((a, b) => scoreOf(a) - scoreOf(b)).slice(0, top);
     if (ranked.length > 1) {
       remeasured = (await backend.remeasure(kernel, problem, ranked.map((m) => m.config))).map(score);
@@ -230,6 +248,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     budget: budget.kind === 'time' ? Infinity : limit,
     strategy: strategy.name, seed, device: backend.device, problem, stopped: stopped ?? 'exhausted',
     elapsedMs: performance.now() - started,
+    ...(timeInfo ? { time: timeInfo } : {}),
     ...(journalInfo ? { journal: journalInfo } : {}),
     measurements,
     ...(remeasured ? { remeasured } : {}),

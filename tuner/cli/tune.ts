@@ -11,7 +11,7 @@ import { loadKernelSpecFile } from '../kernel-spec-load.ts';
 import { writeT4 } from '../interop/t4.ts';
 import { DEFAULT_STRATEGY, strategyNames } from '../strategies/index.ts';
 import { tune, type TuneResult } from '../tune.ts';
-import { formatMs, progressReporter } from './tune-progress.ts';
+import { formatDuration, formatMs, progressReporter } from './tune-progress.ts';
 import { bundledFile } from './bundled-file.ts';
 
 interface TuneFlags {
@@ -150,8 +150,19 @@ export function resultJson(r: TuneResult): Record<string, unknown> {
     problem: r.problem,
     stopped: r.stopped,
     elapsed_ms: Math.round(r.elapsedMs * 1000) / 1000,
+    ...(r.time ? { spent_before_ms: Math.round(r.time.spentBeforeMs * 1000) / 1000 } : {}),
     ...(r.journal ? { journal: r.journal.path } : {}),
   };
+}
+
+/** A resumed time budget: how much of it the journal's earlier runs had spent (they count towards it). */
+function timeNote(r: TuneResult): string {
+  if (!r.time) return '';
+  const { budgetMs, spentBeforeMs, untimedRuns } = r.time;
+  const untimed = untimedRuns ? `; ${untimedRuns} earlier run${untimedRuns > 1 ? 's' : ''} recorded no time (an older journal) and count${untimedRuns > 1 ? '' : 's'} as none` : '';
+  if (spentBeforeMs <= 0) return untimed ? ` (${untimed.slice(2)})` : '';
+  const used = spentBeforeMs >= budgetMs ? ' — the budget was used up, nothing new measured' : '';
+  return ` (${formatDuration(spentBeforeMs)} of the ${formatDuration(budgetMs)} budget spent before this run${used}${untimed})`;
 }
 
 function humanResult(r: TuneResult): string {
@@ -159,7 +170,7 @@ function humanResult(r: TuneResult): string {
   const lines = [
     r.best ? `best: ${formatMs(r.best.timeMs)}  ${JSON.stringify(r.best.config)}` : 'best: none (no configuration ran successfully)',
     `${r.evaluations} of ${r.spaceSize} configurations evaluated (${r.measured} measured, ${r.resumed} from the journal)${failed ? `; failed: ${failed}` : ''}`,
-    `device ${r.device.name}; strategy ${r.strategy}, seed ${r.seed}; stopped: ${r.stopped}`,
+    `device ${r.device.name}; strategy ${r.strategy}, seed ${r.seed}; stopped: ${r.stopped}${timeNote(r)}`,
   ];
   return `${lines.join('\n')}\n`;
 }
