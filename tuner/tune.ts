@@ -231,8 +231,9 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   // the guard against noise: the top few timed again side by side, and the best chosen from those times
   let remeasured: Measurement[] | undefined;
   const top = options.remeasureTop ?? 5;
-  // a time budget used up before this run: no device time at all, the journal's result stands
-  if (backend.remeasure && top > 1 && stopped !== 'aborted' && !usedUp) {
+  // also when a time budget was used up before this run: the re-timing is not journalled, so skipping
+  // it would end a rerun of a finished journal with an unconfirmed best the first run did not report
+  if (backend.remeasure && top > 1 && stopped !== 'aborted') {
     const ranked = measurements.filter((m) => scoreOf(m) < Infinity).sort((a, b) => scoreOf(a) - scoreOf(b)).slice(0, top);
     if (ranked.length > 1) {
       remeasured = (await backend.remeasure(kernel, problem, ranked.map((m) => m.config))).map(score);
