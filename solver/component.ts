@@ -6,7 +6,6 @@ import { dfs } from './engine/search.ts';
 import type { IntVar } from './engine/var.ts';
 import { compileCount, type ProgramMemo } from './enumerate/count-program.ts';
 import { FiniteSearch, independentTail, type ComponentTable, type CountCut, type Level } from './enumerate/finite-search.ts';
-import { staticTypeOf, type StaticType } from './expr/compile.ts';
 import { PyRuntimeError } from './expr/python.ts';
 import { planLevels } from './enumerate/plan.ts';
 import { countSmall } from './enumerate/small-count.ts';
@@ -102,11 +101,6 @@ class FiniteComponent implements Component {
   /** the count by the generated program, or null when an evaluation raised (the search then counts and records the errors) */
   private programCount(): number | null {
     const { root, levels } = this;
-    const slotOf = (name: string) => root.varOf(name)!.id;
-    const typeOf = (name: string): StaticType => {
-      const v = root.varOf(name)!;
-      return v.finite ? staticTypeOf(v.raw) : 'number';
-    };
     const program = compileCount(
       levels.map((l) => ({
         v: l.v,
@@ -115,7 +109,7 @@ class FiniteComponent implements Component {
         ...(l.defineExpr ? { define: l.defineExpr } : {}),
         ...(l.optionExprs ? { options: l.optionExprs } : {}),
       })),
-      independentTail(levels), this.memos, root.store.cur as unknown[], slotOf, typeOf,
+      independentTail(levels), this.memos, root.store.cur as unknown[], root.slotOf, root.typeOf,
       (name) => root.varOf(name)?.box(),
       new Set(root.vars.filter((v) => v.integral).map((v) => v.name)),
     );

@@ -32,6 +32,9 @@ export interface RootState {
   vars: IntVar[];
   /** the variable of a parameter, by name (undefined for other names) */
   varOf: (name: string) => IntVar | undefined;
+  /** the slot of a parameter in the value array compiled code reads, and its static type there */
+  slotOf: (name: string) => number;
+  typeOf: (name: string) => StaticType;
   /** compiled check of each constraint part, by id */
   preds: Predicate[];
   /** the propagator of each used constraint part, by id */
@@ -113,7 +116,7 @@ export function propagateRoot(model: Model, opts: RootOptions = {}): RootState {
     const i = model.index.get(name);
     return i === undefined ? undefined : vars[i];
   };
-  return { store, vars, varOf, preds, checks, definitions, feasible, compile: compileCheck, compileValue, compileFused, runtimeErrors };
+  return { store, vars, varOf, slotOf, typeOf, preds, checks, definitions, feasible, compile: compileCheck, compileValue, compileFused, runtimeErrors };
 }
 
 function range(lo: number, hi: number): number[] {
