@@ -308,7 +308,7 @@ export class FiniteSearch {
     const out = this.valid[i];
     let n = 0;
     if (l.define) {
-      const code = this.computed(l, l.define);
+      const code = computedCode(l, l.define, cur);
       if (code !== null) {
         cur[v.id] = v.finite ? v.raw[code] : code;
         if (this.failing(checks, l.fused) < 0) out[n++] = code;
@@ -317,7 +317,7 @@ export class FiniteSearch {
       // each option is one disjunct's value; one that raises is skipped, not an error: in the constraint
       // that disjunct's guard may short-circuit before the expression is ever evaluated
       for (const option of l.options) {
-        const code = this.computed(l, option);
+        const code = computedCode(l, option, cur);
         if (code === null || out.subarray(0, n).includes(code)) continue;
         cur[v.id] = v.finite ? v.raw[code] : code;
         if (this.failing(checks, l.fused) < 0) out[n++] = code;
@@ -361,23 +361,28 @@ export class FiniteSearch {
     return -1;
   }
 
-  /** the code (finite var) or value (interval var) of a computed level, or null when it falls outside the domain */
-  private computed(l: Level, formula: Predicate): number | null {
-    let value: unknown;
-    try {
-      value = formula(this.cur);
-    } catch (e) {
-      if (!(e instanceof PyRuntimeError)) throw e;
-      return null;
-    }
-    if (typeof value === 'boolean') value = value ? 1 : 0;
-    const v = l.v;
-    if (v.finite) {
-      const code = typeof value === 'number' ? v.codeOf(value) : v.raw.indexOf(value as string);
-      return code >= 0 && binaryHas(l.candidates, code) ? code : null;
-    }
-    return typeof value === 'number' && v.containsValue(value) ? value : null;
+}
+
+/**
+ * The code (finite var) or value (interval var) a computed level takes: its formula on the current
+ * values, or null when that falls outside the level's candidates or raises (a formula that raises gives
+ * no value; for an option, the disjunct holding it may never evaluate it).
+ */
+export function computedCode(l: Level, formula: Predicate, cur: ArrayLike<unknown>): number | null {
+  let value: unknown;
+  try {
+    value = formula(cur);
+  } catch (e) {
+    if (!(e instanceof PyRuntimeError)) throw e;
+    return null;
   }
+  if (typeof value === 'boolean') value = value ? 1 : 0;
+  const v = l.v;
+  if (v.finite) {
+    const code = typeof value === 'number' ? v.codeOf(value) : v.raw.indexOf(value as string);
+    return code >= 0 && binaryHas(l.candidates, code) ? code : null;
+  }
+  return typeof value === 'number' && v.containsValue(value) ? value : null;
 }
 
 function binaryHas(sorted: readonly number[], x: number): boolean {

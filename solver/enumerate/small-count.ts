@@ -1,7 +1,7 @@
 // Counting a small component (a quick plan: a few thousand nodes at most) by plain depth-first search
 // over its levels. Building FiniteSearch's per-level tables and memos costs more than such a search.
 import { PyRuntimeError } from '../expr/python.ts';
-import { independentTail, type Level, type Predicate } from './finite-search.ts';
+import { computedCode, independentTail, type Level } from './finite-search.ts';
 
 /** The number of configurations, or null when a check raised (FiniteSearch then counts and records the errors). */
 export function countSmall(levels: readonly Level[], cur: unknown[]): number | null {
@@ -17,12 +17,12 @@ export function countSmall(levels: readonly Level[], cur: unknown[]): number | n
     let total = 0;
     const formulas = l.define ? [l.define] : l.options;
     if (formulas) {
-      const seen: unknown[] = [];
+      const seen: number[] = [];
       for (const f of formulas) {
-        const x = computed(f, l, cur);
-        if (x === undefined || seen.includes(x)) continue;
-        seen.push(x);
-        cur[v.id] = x;
+        const code = computedCode(l, f, cur);
+        if (code === null || seen.includes(code)) continue;
+        seen.push(code);
+        cur[v.id] = v.finite ? v.raw[code] : code;
         if (holds(l)) total += below();
       }
       return total;
@@ -52,18 +52,3 @@ export function countSmall(levels: readonly Level[], cur: unknown[]): number | n
   }
 }
 
-/** A computed level's value as the domain holds it, or undefined (outside the domain, or the formula raised). */
-function computed(formula: Predicate, l: Level, cur: unknown[]): unknown {
-  let x: unknown;
-  try {
-    x = formula(cur);
-  } catch (e) {
-    if (e instanceof PyRuntimeError) return undefined;
-    throw e;
-  }
-  if (typeof x === 'boolean') x = Number(x);
-  const v = l.v;
-  if (!v.finite) return typeof x === 'number' && v.containsValue(x) ? x : undefined;
-  const code = typeof x === 'number' ? v.codeOf(x) : v.raw.indexOf(x as string);
-  return code >= 0 && l.candidates.includes(code) ? v.raw[code] : undefined;
-}
