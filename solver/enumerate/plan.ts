@@ -32,7 +32,7 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
     .map((c) => {
       const usesComputed = c.names.some((n) => defExprs.has(n));
       const expr = usesComputed ? inline(c.expr, defExprs) : c.expr;
-      return { c, expr, pred: usesComputed ? lazyPredicate(root, expr) : root.preds[c.id], vars: openVarsOf(usesComputed ? freeNames(expr) : c.names) };
+      return { c, expr, pred: usesComputed ? onFirstCall(() => root.compile(expr)) : root.preds[c.id], vars: openVarsOf(usesComputed ? freeNames(expr) : c.names) };
     });
   // variables a disjunction of equalities pins to a few computed values (no cycles through definitions)
   const detOf = new Map<IntVar, { inputs: IntVar[]; options: Expr[] }>();
@@ -120,7 +120,7 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
       if (!antitone || k === 0) break;
       expr = substitute(expr, { [x.name]: x.min() });
       if (expr.kind === 'bool' && expr.value) break; // a projection that always holds checks nothing
-      p = lazyPredicate(root, expr);
+      p = onFirstCall(() => root.compile(expr));
     }
   }
   const levels = placed.map((v, i) => {
@@ -128,7 +128,7 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
     const det = detOf.get(v);
     const here = placedChecks.filter((p) => p.level === i);
     const checks = here.map((p) => ({ expr: p.expr, pred: p.pred, constraint: p.constraint, antitone: p.antitone }));
-    const fused = here.length > 1 ? lazyFused(root, here.map((p) => p.expr)) : here.length === 1 ? fusedOne(here[0].pred) : undefined;
+    const fused = here.length > 1 ? onFirstCall(() => root.compileFused(here.map((p) => p.expr))) : here.length === 1 ? fusedOne(here[0].pred) : undefined;
     const depVars = new Set<IntVar>();
     for (const p of here) p.vars.forEach((x) => x !== v && depVars.add(x));
     if (def) def.inputs.forEach((x) => inPlan.has(x) && depVars.add(x));
@@ -139,7 +139,7 @@ export function planLevels(plan: ComponentPlan, root: RootState, mode: PlanMode 
       v, candidates, checks,
       deps: [...depVars].map(levelOf).sort((a, b) => a - b),
       ...(def ? { define: def.formula, defineExpr: def.expr } : {}),
-      ...(det ? { options: det.options.map((e) => lazyValue(root, e)), optionExprs: det.options } : {}),
+      ...(det ? { options: det.options.map((e) => onFirstCall(() => root.compileValue(e))), optionExprs: det.options } : {}),
       ...(fused ? { fused } : {}),
     };
   });
@@ -208,7 +208,7 @@ function countCuts(levels: Level[], exprs: { level: number; expr: Expr }[], root
     const { key, distinct } = keyAt(c, (level) => level === c);
     if (key.length > 0 && distinct <= TAIL_MEMO_LIMIT && levels[c].candidates.length > 2) memos.push({ level: c, key });
   }
-  return { memos, cut: best && { level: best.level, key: best.key.map((e) => lazyValue(root, e)) } };
+  return { memos, cut: best && { level: best.level, key: best.key.map((e) => onFirstCall(() => root.compileValue(e))) } };
 }
 
 /** An expression tree with, per node, the last level it reads (−1: none). */
@@ -232,20 +232,13 @@ function readsOnlyThrough(x: AnnotatedExpr, keys: ReadonlyMap<string, unknown>, 
   });
 }
 
-/** A check compiled on its first use: the generated count never calls it, only enumeration does. */
-function lazyPredicate(root: RootState, expr: Expr): Predicate {
-  let f: Predicate | undefined;
-  return (v) => (f ??= root.compile(expr))(v);
-}
-
-function lazyValue(root: RootState, expr: Expr): (v: ArrayLike<unknown>) => unknown {
-  let f: ((v: ArrayLike<unknown>) => unknown) | undefined;
-  return (v) => (f ??= root.compileValue(expr))(v);
-}
-
-function lazyFused(root: RootState, exprs: Expr[]): (v: ArrayLike<unknown>) => number {
-  let f: ((v: ArrayLike<unknown>) => number) | undefined;
-  return (v) => (f ??= root.compileFused(exprs))(v);
+/**
+ * A compiled function made on its first call: the generated count never calls checks, projections or
+ * keys, only enumeration does, so a count compiles none of them.
+ */
+function onFirstCall<R>(compile: () => (v: ArrayLike<unknown>) => R): (v: ArrayLike<unknown>) => R {
+  let f: ((v: ArrayLike<unknown>) => R) | undefined;
+  return (v) => (f ??= compile())(v);
 }
 
 /** One check as a "first failing" function. */
