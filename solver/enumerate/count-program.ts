@@ -77,12 +77,26 @@ export function compileCount(
     const key = memoAt.get(i);
     if (key === undefined) return loop(i, acc);
     const s = `s${i}`;
+    return `{ ${memoised(i, key, s, loop(i, s))}\n${acc} += ${s}; }`;
+  };
+
+  /** `sum` declared and set to what `code` adds to it, `code` run only the first time the key is seen */
+  const memoised = (i: number, key: Expr[], sum: string, code: string): string => {
     const t = memoTable(key, `key${i}`);
-    return `{ ${t.key} let ${s} = ${t.get};
-if (${s} === undefined) { ${s} = 0;
-${loop(i, s)}
-${t.set(s)} }
-${acc} += ${s}; }`;
+    return `${t.key} let ${sum} = ${t.get};
+if (${sum} === undefined) { ${sum} = 0;
+${code}
+${t.set(sum)} }`;
+  };
+
+  /** a searched level: its candidates in turn, `then` for each that passes the level's checks */
+  const scan = (i: number, then: string): string => {
+    const l = levels[i];
+    const d = constant(l.values);
+    const j = loopVar(i);
+    return `for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { x${l.v.id} = ${d}[${j}];
+${guard(l, (antitone) => (antitone ? 'break;' : 'continue;'))}
+${then} }`;
   };
 
   /**
@@ -111,12 +125,7 @@ ${then} }`;
 
   const loop = (i: number, acc: string): string => {
     const l = levels[i];
-    if (l.define || l.options) return computedLevel(i, gen(i + 1, acc));
-    const d = constant(l.values);
-    const j = loopVar(i);
-    return `for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { x${l.v.id} = ${d}[${j}];
-${guard(l, (antitone) => (antitone ? 'break;' : 'continue;'))}
-${gen(i + 1, acc)} }`;
+    return l.define || l.options ? computedLevel(i, gen(i + 1, acc)) : scan(i, gen(i + 1, acc));
   };
 
   /** the independent tail: each level's survivors counted on their own, the counts multiplied */
@@ -126,24 +135,9 @@ ${gen(i + 1, acc)} }`;
     for (let i = tail; i < levels.length; i++) {
       const l = levels[i];
       const c = `c${i}`;
-      let code: string;
-      if (l.define || l.options) code = computedLevel(i, `${c}++;`);
-      else {
-        const d = constant(l.values);
-        const j = loopVar(i);
-        code = `for (let ${j} = 0; ${j} < ${d}.length; ${j}++) { x${l.v.id} = ${d}[${j}];
-${guard(l, (antitone) => (antitone ? 'break;' : 'continue;'))}
-${c}++; }`;
-      }
+      const code = l.define || l.options ? computedLevel(i, `${c}++;`) : scan(i, `${c}++;`);
       const key = memoAt.get(i);
-      if (key === undefined) parts.push(`let ${c} = 0;\n${code}`);
-      else {
-        const t = memoTable(key, `key${i}`);
-        parts.push(`${t.key} let ${c} = ${t.get};
-if (${c} === undefined) { ${c} = 0;
-${code}
-${t.set(c)} }`);
-      }
+      parts.push(key === undefined ? `let ${c} = 0;\n${code}` : memoised(i, key, c, code));
     }
     const product = Array.from({ length: levels.length - tail }, (_, k) => `c${tail + k}`).join(' * ');
     return `{ ${parts.join('\n')}\n${acc} += ${product}; }`;
